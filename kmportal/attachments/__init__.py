@@ -1,0 +1,1 @@
+"""Attached documents: type checked from content, stored under instance/ with generated names."""

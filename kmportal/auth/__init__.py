@@ -1,0 +1,1 @@
+"""People and roles: users, log-in, passwords, and who may do what."""

@@ -1,0 +1,100 @@
+"""Accounts: creating users, signing in, changing passwords. Rules only; no request here."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from kmportal.audit import service as audit
+from kmportal.auth.models import Role, User
+from kmportal.config import LANGUAGES
+from kmportal.errors import PermissionDenied, ValidationError
+from kmportal.extensions import db
+from kmportal.reference.models import Country
+
+MIN_PASSWORD_LENGTH = 10
+
+
+def validate_password(password: str) -> None:
+    """A password is at least MIN_PASSWORD_LENGTH characters and not only digits."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError(
+            {"password": _l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)}
+        )
+    if password.isdigit():
+        raise ValidationError({"password": _l("Use letters as well as digits.")})
+
+
+def create_user(
+    email: str,
+    name: str,
+    password: str,
+    role: Role,
+    country_code: str | None = None,
+    language: str = "es",
+    actor: User | None = None,
+) -> User:
+    """Create an account. A focal point belongs to exactly one member country; others to none."""
+    email = email.strip().lower()
+    errors: dict[str, object] = {}
+    if "@" not in email or len(email) > 254:
+        errors["email"] = _l("Enter a valid e-mail address.")
+    elif db.session.scalar(sa.select(User.id).where(User.email == email)):
+        errors["email"] = _l("An account with this e-mail address already exists.")
+    if not name.strip():
+        errors["name"] = _l("Enter the person's name.")
+    if role is Role.FOCAL_POINT:
+        if not country_code or db.session.get(Country, country_code.upper()) is None:
+            errors["country"] = _l("A focal point needs a member country.")
+    else:
+        country_code = None
+    if language not in LANGUAGES:
+        errors["language"] = _l("Choose one of the portal's languages.")
+    if errors:
+        raise ValidationError(errors)
+    validate_password(password)
+    user = User(
+        email=email,
+        name=name.strip(),
+        role=role,
+        country_code=country_code.upper() if country_code else None,
+        language=language,
+    )
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    audit.record(
+        actor or user,
+        "user.create",
+        "user",
+        user.id,
+        {"email": [None, email], "role": [None, role.value], "country": [None, country_code]},
+    )
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, or None (never says which part was wrong)."""
+    user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.active or not user.check_password(password):
+        return None
+    return user
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Only the account's owner, knowing the current password, changes it."""
+    if not user.check_password(current_password):
+        raise ValidationError({"current_password": _l("The current password is not correct.")})
+    try:
+        validate_password(new_password)
+    except ValidationError as error:
+        raise ValidationError({"new_password": error.errors["password"]}) from None
+    user.set_password(new_password)
+    audit.record(user, "user.password", "user", user.id, {"password": ["…", "…"]})
+    db.session.commit()
+
+
+def require_secretariat(user) -> None:
+    if not getattr(user, "is_authenticated", False) or not user.is_secretariat:
+        raise PermissionDenied(_l("Only the Technical Secretariat can do this."))

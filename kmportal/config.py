@@ -1,0 +1,86 @@
+"""Configuration: defaults here, then instance/config.py, then KMPORTAL_* environment variables."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+LANGUAGES = ("es", "en", "pt", "fr")
+
+
+class Defaults:
+    # SQLite under instance/ unless KMPORTAL_DATABASE_URL says otherwise (PostgreSQL in production).
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    BABEL_DEFAULT_LOCALE = "es"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    LANGUAGES = LANGUAGES
+    PER_PAGE = 20
+    # Attachments: size limit in bytes (20 MB by default); stored under instance/uploads.
+    MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+    UPLOAD_DIR: str | None = None
+    SEARCH_INDEX_DIR: str | None = None
+    # Follow-ups are scheduled this many months after a transfer is transferred.
+    FOLLOW_UP_MONTHS = (6, 12, 24)
+    # Werkzeug's scrypt: memory-hard, salted. Tests may pick a cheaper method for speed.
+    PASSWORD_HASH_METHOD = "scrypt"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None
+
+
+def _parse_env_value(raw: str):
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+def load_config(app: Flask, overrides: dict | None = None) -> None:
+    """Fill app.config from defaults, instance/config.py, KMPORTAL_* env, then test overrides."""
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    for key, raw in os.environ.items():
+        if key.startswith("KMPORTAL_") and key != "KMPORTAL_DATABASE_URL":
+            app.config[key.removeprefix("KMPORTAL_")] = _parse_env_value(raw)
+    if os.environ.get("KMPORTAL_DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["KMPORTAL_DATABASE_URL"]
+    if overrides:
+        app.config.update(overrides)
+
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'kmportal.sqlite3'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_postgres_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    app.config.setdefault("UPLOAD_DIR", None)
+    app.config["UPLOAD_DIR"] = app.config["UPLOAD_DIR"] or str(instance / "uploads")
+    app.config["SEARCH_INDEX_DIR"] = app.config["SEARCH_INDEX_DIR"] or str(instance / "index")
+    # Uploads are refused above the attachment limit; leave room for the other form fields.
+    app.config.setdefault("MAX_CONTENT_LENGTH", None)
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_ATTACHMENT_BYTES"] + 1024 * 1024
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(instance)
+
+
+def _normalise_postgres_url(url: str) -> str:
+    # psycopg 3 is the driver we ship; accept the plain postgresql:// form people paste.
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _instance_secret(instance: Path) -> str:
+    """A per-installation secret kept in instance/, created once, never in git."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()

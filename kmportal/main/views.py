@@ -1,0 +1,70 @@
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    current_app,
+    has_request_context,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+)
+from flask_babel import get_locale
+
+from kmportal.extensions import db
+from kmportal.practices import queries as practice_queries
+from kmportal.practices.queries import CatalogueFilters
+from kmportal.reference import queries as reference
+
+bp = Blueprint("main", __name__, template_folder="templates")
+
+
+@bp.route("/")
+def home():
+    latest = db.session.scalars(practice_queries.published(CatalogueFilters()).limit(6)).all()
+    return render_template(
+        "main/home.html",
+        latest=latest,
+        plan=reference.current_plan(),
+        target=reference.target("practices_transferred"),
+    )
+
+
+@bp.route("/healthz")
+def healthz():
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except Exception as error:  # the check reports any database failure as unhealthy
+        return jsonify(status="error", database=str(error.__class__.__name__)), 503
+    return jsonify(status="ok")
+
+
+@bp.route("/language/<code>")
+def set_language(code: str):
+    """Remember the reader's language choice, then go back where they were (same site only)."""
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+    target = request.referrer or "/"
+    host = request.host_url
+    return redirect(target if target.startswith(host) else "/")
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI, background work: the portal's default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if request.args.get("lang") in languages:
+        return request.args["lang"]
+    if session.get("lang") in languages:
+        return session["lang"]
+    from flask_login import current_user
+
+    if getattr(current_user, "is_authenticated", False) and current_user.language in languages:
+        return current_user.language
+    return (
+        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
+
+
+def current_language() -> str:
+    return str(get_locale())

@@ -1,0 +1,1 @@
+"""Good practices: the record, its workflow, the ILO criteria, revisions and pending edits."""

@@ -1,0 +1,31 @@
+"""The labelling rule: which validated practices are "good" and which are "promising".
+
+Scores run from 0 (no evidence) to 3 (strong evidence) on each ILO criterion. A practice
+that scores at least 2 on every criterion is a good practice. One that shows evidence of
+effectiveness and relevance (>= 2 on both) without meeting every criterion yet is a
+promising practice. Anything else, or a practice not scored on all criteria, has no label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from kmportal.practices.enums import Criterion, Label
+
+MIN_SCORE, MAX_SCORE = 0, 3
+GOOD_THRESHOLD = 2
+
+
+def practice_label(scores: Mapping[Criterion, int | None]) -> Label | None:
+    """The label earned by a full set of criterion scores (see the module docstring)."""
+    values = [scores.get(criterion) for criterion in Criterion]
+    if any(value is None for value in values):
+        return None
+    if all(value >= GOOD_THRESHOLD for value in values):
+        return Label.GOOD
+    if (
+        scores[Criterion.EFFECTIVE] >= GOOD_THRESHOLD
+        and scores[Criterion.RELEVANT] >= GOOD_THRESHOLD
+    ):
+        return Label.PROMISING
+    return None

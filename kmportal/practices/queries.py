@@ -1,0 +1,104 @@
+"""Reading practices: the public catalogue with its filters, and a user's own worklist."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from kmportal.extensions import db
+from kmportal.practices.enums import EditStatus, Facet, PracticeState, Sector, Theme
+from kmportal.practices.models import PendingEdit, Practice, PracticeFacet
+
+
+@dataclass
+class CatalogueFilters:
+    country: str | None = None
+    theme: str | None = None
+    sector: str | None = None
+    year: int | None = None
+
+    @classmethod
+    def from_args(cls, args) -> CatalogueFilters:
+        """Unknown or malformed filter values are ignored rather than failing the page."""
+        year = args.get("year", type=int)
+        theme = args.get("theme")
+        sector = args.get("sector")
+        return cls(
+            country=(args.get("country") or "").upper()[:2] or None,
+            theme=theme if theme in Theme.values() else None,
+            sector=sector if sector in Sector.values() else None,
+            year=year if year and 1950 <= year <= 2100 else None,
+        )
+
+    def as_args(self) -> dict[str, object]:
+        return {k: v for k, v in vars(self).items() if v}
+
+
+def published(filters: CatalogueFilters) -> sa.Select:
+    query = sa.select(Practice).where(Practice.state == PracticeState.PUBLISHED)
+    if filters.country:
+        query = query.where(Practice.country_code == filters.country)
+    if filters.theme:
+        query = query.where(Practice.theme == Theme(filters.theme))
+    if filters.sector:
+        query = query.where(
+            Practice.facets.any(
+                sa.and_(PracticeFacet.facet == Facet.SECTOR, PracticeFacet.value == filters.sector)
+            )
+        )
+    if filters.year:
+        query = query.where(
+            Practice.period_start <= filters.year,
+            sa.or_(Practice.period_end.is_(None), Practice.period_end >= filters.year),
+        )
+    return query.order_by(Practice.published_at.desc(), Practice.id.desc())
+
+
+def catalogue(filters: CatalogueFilters, page: int, per_page: int):
+    return db.paginate(published(filters), page=page, per_page=per_page, error_out=False)
+
+
+def years_covered() -> list[int]:
+    """Years that published practices span, newest first (for the year filter)."""
+    rows = db.session.execute(
+        sa.select(
+            sa.func.min(Practice.period_start),
+            sa.func.max(sa.func.coalesce(Practice.period_end, Practice.period_start)),
+        ).where(Practice.state == PracticeState.PUBLISHED)
+    ).one()
+    if rows[0] is None:
+        return []
+    return list(range(rows[1], rows[0] - 1, -1))
+
+
+def worklist(user) -> dict[str, list[Practice]]:
+    """What a signed-in user has to act on: drafts, returned, submitted, edits to review."""
+    query = sa.select(Practice).where(
+        Practice.state != PracticeState.PUBLISHED, Practice.state != PracticeState.ARCHIVED
+    )
+    if not user.is_secretariat:
+        query = query.where(Practice.country_code == user.country_code)
+    practices = list(db.session.scalars(query.order_by(Practice.updated_at.desc())))
+    grouped: dict[str, list[Practice]] = {state.value: [] for state in PracticeState}
+    for practice in practices:
+        grouped[practice.state.value].append(practice)
+    edits_query = (
+        sa.select(PendingEdit).join(Practice).where(PendingEdit.status == EditStatus.PENDING)
+    )
+    if not user.is_secretariat:
+        edits_query = edits_query.where(Practice.country_code == user.country_code)
+    grouped["edits"] = list(db.session.scalars(edits_query.order_by(PendingEdit.created_at)))
+    return grouped
+
+
+def country_practices(user, country_code: str) -> list[Practice]:
+    """A country's practices that this user may read: published ones, and for the country's
+    focal point and the secretariat, the others too (archived ones last)."""
+    query = sa.select(Practice).where(Practice.country_code == country_code)
+    if not (
+        getattr(user, "is_authenticated", False)
+        and (user.is_secretariat or user.country_code == country_code)
+    ):
+        query = query.where(Practice.state == PracticeState.PUBLISHED)
+    return list(db.session.scalars(query.order_by(Practice.title)))

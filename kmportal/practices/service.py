@@ -1,0 +1,214 @@
+"""Practice actions: one function per action, each checking permission, state and input.
+
+Views, the API and the CLI all call these; none of them repeats a rule. Every change is
+recorded in the audit trail in the same transaction as the change itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any, BinaryIO
+
+from flask_babel import lazy_gettext as _l
+
+from kmportal.attachments import service as attachments
+from kmportal.attachments.models import Attachment
+from kmportal.audit import service as audit
+from kmportal.audit.models import utcnow
+from kmportal.errors import NotFound, PermissionDenied, ValidationError
+from kmportal.extensions import db
+from kmportal.practices import data as practice_data
+from kmportal.practices.criteria import MAX_SCORE, MIN_SCORE
+from kmportal.practices.enums import Criterion, EditStatus, PracticeState
+from kmportal.practices.models import PendingEdit, Practice
+from kmportal.practices.permissions import can
+from kmportal.practices.workflow import next_state
+
+ENTITY = "practice"
+
+
+def authorize(user, action: str, practice: Practice | None = None) -> None:
+    """Raise PermissionDenied unless the permission table allows the action."""
+    if not can(user, action, practice):
+        raise PermissionDenied(_l("You are not allowed to do this."))
+
+
+def get_practice(user, practice_id: int, action: str = "read") -> Practice:
+    """The practice, if the user may perform `action` on it.
+
+    A practice the user may not even read is "not found" for anonymous readers (its existence
+    is not revealed) and "forbidden" for signed-in users of another country.
+    """
+    practice = db.session.get(Practice, practice_id)
+    if practice is None:
+        raise NotFound(_l("There is no such practice."))
+    if not can(user, "read", practice) and not getattr(user, "is_authenticated", False):
+        raise NotFound(_l("There is no such practice."))
+    authorize(user, action, practice)
+    return practice
+
+
+def create_practice(user, values: dict[str, Any], is_demo: bool = False) -> Practice:
+    """A focal point creates a draft for its own country; the secretariat for any country."""
+    authorize(user, "create")
+    if not user.is_secretariat:
+        values = {**values, "country_code": user.country_code}
+    cleaned = practice_data.clean(values)
+    practice = Practice(state=PracticeState.DRAFT, created_by_id=user.id, is_demo=is_demo)
+    practice_data.apply(practice, cleaned)
+    db.session.add(practice)
+    db.session.flush()
+    audit.record(user, "practice.create", ENTITY, practice.id, audit.diff({}, cleaned))
+    db.session.commit()
+    return practice
+
+
+def update_practice(user, practice: Practice, values: dict[str, Any]) -> PendingEdit | None:
+    """Change a practice. A focal point's change to a published practice is held for review:
+    it becomes a PendingEdit and the published text stays as it is until accepted."""
+    authorize(user, "edit", practice)
+    if not user.is_secretariat:
+        values = {**values, "country_code": practice.country_code}
+    cleaned = practice_data.clean(values)
+    before = practice_data.snapshot(practice)
+    changes = audit.diff(before, cleaned)
+    if not changes:
+        return None
+    if practice.state is PracticeState.PUBLISHED and not user.is_secretariat:
+        edit = practice.pending_edit
+        if edit is None:
+            edit = PendingEdit(practice=practice, author_id=user.id, data=cleaned)
+            db.session.add(edit)
+        else:
+            edit.data, edit.author_id, edit.created_at = cleaned, user.id, utcnow()
+        db.session.flush()
+        audit.record(user, "practice.propose_edit", ENTITY, practice.id, changes)
+        db.session.commit()
+        return edit
+    practice_data.apply(practice, cleaned)
+    audit.record(user, "practice.update", ENTITY, practice.id, changes)
+    db.session.commit()
+    return None
+
+
+def submit(user, practice: Practice) -> None:
+    """Send a draft (or a returned practice) to the secretariat; it must be complete."""
+    authorize(user, "submit", practice)
+    target = next_state(practice.state, "submit")
+    missing = practice_data.missing_for_submission(practice)
+    if missing:
+        raise ValidationError(missing)
+    _move(user, practice, target, "practice.submit")
+    practice.submitted_at = utcnow()
+    db.session.commit()
+
+
+def publish(user, practice: Practice, scores: dict[str, Any], note: str | None = None) -> None:
+    """The secretariat validates a submitted practice by scoring every criterion, and publishes."""
+    authorize(user, "publish", practice)
+    target = next_state(practice.state, "publish")
+    cleaned = clean_scores(scores)
+    before = {f"score_{c.value}": s for c, s in practice.scores.items()}
+    for criterion in Criterion:
+        practice.assessment(criterion).score = cleaned[criterion]
+    after = {f"score_{c.value}": cleaned[c] for c in Criterion}
+    _move(user, practice, target, "practice.publish", audit.diff(before, after), note)
+    practice.published_at = utcnow()
+    practice.return_comment = None
+    db.session.commit()
+
+
+def return_to_author(user, practice: Practice, comment: str) -> None:
+    """The secretariat sends a submitted practice back with a comment the author will see."""
+    authorize(user, "return", practice)
+    target = next_state(practice.state, "return")
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": _l("Tell the author what to change.")})
+    practice.return_comment = comment
+    _move(user, practice, target, "practice.return", note=comment)
+    db.session.commit()
+
+
+def archive(user, practice: Practice, note: str | None = None) -> None:
+    authorize(user, "archive", practice)
+    target = next_state(practice.state, "archive")
+    _move(user, practice, target, "practice.archive", note=note)
+    db.session.commit()
+
+
+def decide_edit(user, edit: PendingEdit, accept: bool, comment: str | None = None) -> None:
+    """The secretariat applies a held edit to the published practice, or rejects it."""
+    practice = edit.practice
+    authorize(user, "review_edit", practice)
+    if edit.status is not EditStatus.PENDING:
+        raise ValidationError(_l("This change has already been decided."))
+    if accept:
+        cleaned = practice_data.clean(edit.data)
+        changes = audit.diff(practice_data.snapshot(practice), cleaned)
+        practice_data.apply(practice, cleaned)
+        audit.record(user, "practice.accept_edit", ENTITY, practice.id, changes, comment)
+    else:
+        if not (comment or "").strip():
+            raise ValidationError({"comment": _l("Tell the author why the change is rejected.")})
+        audit.record(user, "practice.reject_edit", ENTITY, practice.id, {}, comment)
+    edit.status = EditStatus.ACCEPTED if accept else EditStatus.REJECTED
+    edit.decided_by_id, edit.decided_at, edit.comment = user.id, utcnow(), comment
+    db.session.commit()
+
+
+def add_attachment(user, practice: Practice, stream: BinaryIO, filename: str) -> Attachment:
+    """Attach a document; the file is checked, stored, and its row committed, or nothing is."""
+    authorize(user, "attach", practice)
+    attachment = attachments.store(
+        stream, filename, practice_id=practice.id, uploaded_by_id=user.id
+    )
+    try:
+        db.session.add(attachment)
+        db.session.flush()
+        audit.record(
+            user,
+            "practice.attach",
+            ENTITY,
+            practice.id,
+            {"attachment": [None, attachment.original_name]},
+        )
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        attachments.discard_file(attachment)
+        raise
+    return attachment
+
+
+def get_attachment(user, attachment_id: int) -> Attachment:
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.practice_id is None:
+        raise NotFound(_l("There is no such file."))
+    get_practice(user, attachment.practice_id)
+    return attachment
+
+
+def clean_scores(scores: dict[str, Any]) -> dict[Criterion, int]:
+    errors: dict[str, object] = {}
+    cleaned: dict[Criterion, int] = {}
+    for criterion in Criterion:
+        raw = scores.get(criterion.value)
+        try:
+            value = int(raw)
+        except (TypeError, ValueError):
+            errors[f"score_{criterion.value}"] = _l("Score every criterion.")
+            continue
+        if not MIN_SCORE <= value <= MAX_SCORE:
+            errors[f"score_{criterion.value}"] = _l(
+                "Use a score from %(a)d to %(b)d.", a=MIN_SCORE, b=MAX_SCORE
+            )
+        cleaned[criterion] = value
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _move(user, practice, target, action, changes=None, note=None) -> None:
+    changes = {"state": [practice.state.value, target.value], **(changes or {})}
+    practice.state = target
+    audit.record(user, action, ENTITY, practice.id, changes, note)

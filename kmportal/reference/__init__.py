@@ -1,0 +1,1 @@
+"""Reference data: member countries, the work plan, its results, activities and targets."""

@@ -1,0 +1,58 @@
+"""Reading the reference data."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from kmportal.extensions import db
+from kmportal.reference.models import Activity, Country, Objective, Plan, Result, Target
+
+
+def member_countries() -> list[Country]:
+    return list(
+        db.session.scalars(sa.select(Country).where(Country.member).order_by(Country.name_es))
+    )
+
+
+def get_country(code: str) -> Country | None:
+    return db.session.get(Country, (code or "").upper()[:2])
+
+
+def current_plan() -> Plan | None:
+    """The most recent plan, with its objectives, results, activities and months loaded."""
+    return db.session.scalar(
+        sa.select(Plan)
+        .options(
+            selectinload(Plan.objectives)
+            .selectinload(Objective.results)
+            .options(
+                selectinload(Result.activities).selectinload(Activity.months),
+                selectinload(Result.targets),
+            )
+        )
+        .order_by(Plan.first_month.desc())
+        .limit(1)
+    )
+
+
+def plan_activities() -> list[Activity]:
+    plan = current_plan()
+    if plan is None:
+        return []
+    return [
+        activity
+        for objective in plan.objectives
+        for result in objective.results
+        for activity in result.activities
+    ]
+
+
+def target(indicator: str) -> Target | None:
+    """The latest target for an indicator (e.g. "practices_transferred")."""
+    return db.session.scalar(
+        sa.select(Target)
+        .where(Target.indicator == indicator)
+        .order_by(Target.period_end.desc())
+        .limit(1)
+    )
