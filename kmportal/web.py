@@ -61,7 +61,10 @@ def init_app(app: Flask) -> None:
 
     # Globals rather than context: macros imported without context can call them too.
     app.jinja_env.globals.update(
-        country_name=country_name, enum_label=enum_label, action_label=action_label
+        country_name=country_name,
+        enum_label=enum_label,
+        action_label=action_label,
+        has_endpoint=lambda endpoint: endpoint in app.view_functions,
     )
 
     @app.after_request

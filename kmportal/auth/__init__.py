@@ -1,1 +1,10 @@
 """People and roles: users, log-in, passwords, and who may do what."""
+
+
+def init_app(app) -> None:
+    from kmportal.auth import models  # noqa: F401
+    from kmportal.auth.cli import users_cli
+    from kmportal.auth.views import bp
+
+    app.register_blueprint(bp)
+    app.cli.add_command(users_cli)
