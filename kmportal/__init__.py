@@ -39,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from kmportal.main.views import select_locale
 
+    app.url_map.converters["int"] = web.DatabaseIdConverter
     extensions.babel.init_app(app, locale_selector=select_locale)
     for name in CAPABILITIES + tuple(n for n in OPTIONAL_CAPABILITIES if _exists(n)):
         importlib.import_module(name).init_app(app)

@@ -7,6 +7,7 @@ from flask import Flask, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from kmportal.audit.labels import action_label
 from kmportal.errors import DomainError
@@ -25,6 +26,13 @@ def configure_sqlite(engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:…>` in every route: ids beyond a 32-bit integer column are simply not found."""
+
+    def __init__(self, url_map, fixed_digits=0, min=0, max=2**31 - 1, signed=False):
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def init_app(app: Flask) -> None:
