@@ -15,6 +15,8 @@ ACTION_LABELS = {
     "practice.attach": _l("Attached a document"),
     "user.create": _l("Account created"),
     "user.password": _l("Password changed"),
+    "user.update": _l("Account changed"),
+    "user.reset_password": _l("Provisional password given"),
 }
 
 

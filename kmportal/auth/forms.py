@@ -1,7 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SubmitField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
+
+from kmportal.auth.models import Role
+from kmportal.forms_util import select_choices
 
 REQUIRED = _l("This field is required.")
 
@@ -24,3 +27,24 @@ class ChangePasswordForm(FlaskForm):
         ],
     )
     submit = SubmitField(_l("Change password"))
+
+
+LANGUAGE_CHOICES = [("es", "Español"), ("en", "English"), ("pt", "Português"), ("fr", "Français")]
+
+
+class UserForm(FlaskForm):
+    """Creating (email and name) or changing an account (role, country, language, active)."""
+
+    email = EmailField(_l("E-mail"), validators=[Length(max=254)])
+    name = StringField(_l("Name"), validators=[Length(max=120)])
+    role = SelectField(_l("Role"), choices=select_choices(Role.choices()), validate_choice=False)
+    country = SelectField(_l("Country (focal points)"), choices=[], validate_choice=False)
+    language = SelectField(
+        _l("Language"), choices=select_choices(LANGUAGE_CHOICES), validate_choice=False
+    )
+    active = BooleanField(_l("Active"), default=True)
+    submit = SubmitField(_l("Save"))
+
+
+class ResetPasswordForm(FlaskForm):
+    reset = SubmitField(_l("Give a new provisional password"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -98,3 +100,83 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
 def require_secretariat(user) -> None:
     if not getattr(user, "is_authenticated", False) or not user.is_secretariat:
         raise PermissionDenied(_l("Only the Technical Secretariat can do this."))
+
+
+def list_users(actor) -> list[User]:
+    """Every account, for the secretariat, by role then name."""
+    require_secretariat(actor)
+    return list(db.session.scalars(sa.select(User).order_by(User.role, User.name)))
+
+
+def get_user(actor, user_id: int) -> User:
+    require_secretariat(actor)
+    user = db.session.get(User, user_id)
+    if user is None:
+        from kmportal.errors import NotFound
+
+        raise NotFound(_l("There is no such account."))
+    return user
+
+
+def provisional_password() -> str:
+    """A random password the secretariat hands over once; the person then changes it."""
+    return secrets.token_urlsafe(12)
+
+
+def invite_user(actor, email, name, role: Role, country_code, language) -> tuple[User, str]:
+    """The secretariat opens an account with a provisional password, shown to it once."""
+    require_secretariat(actor)
+    if role is Role.ADMIN and actor.role is not Role.ADMIN:
+        raise PermissionDenied(_l("Only an administrator can create administrators."))
+    password = provisional_password()
+    return create_user(email, name, password, role, country_code, language, actor=actor), password
+
+
+def update_user(actor, user: User, role: Role, country_code, language: str, active: bool) -> None:
+    """The secretariat changes an account's role, country, language or whether it is active.
+
+    Nobody deactivates or demotes their own account (the portal must keep a secretariat).
+    """
+    require_secretariat(actor)
+    errors: dict[str, object] = {}
+    if user.id == actor.id and (not active or role is not actor.role):
+        errors["role"] = _l("You cannot demote or deactivate your own account.")
+    if (role is Role.ADMIN) != (user.role is Role.ADMIN) and actor.role is not Role.ADMIN:
+        errors["role"] = _l("Only an administrator can change administrators.")
+    if role is Role.FOCAL_POINT:
+        if not country_code or db.session.get(Country, country_code.upper()) is None:
+            errors["country"] = _l("A focal point needs a member country.")
+    else:
+        country_code = None
+    if language not in LANGUAGES:
+        errors["language"] = _l("Choose one of the portal's languages.")
+    if errors:
+        raise ValidationError(errors)
+    before = {
+        "role": user.role.value,
+        "country": user.country_code,
+        "language": user.language,
+        "active": user.active,
+    }
+    user.role, user.language, user.active = role, language, active
+    user.country_code = country_code.upper() if country_code else None
+    after = {
+        "role": role.value,
+        "country": user.country_code,
+        "language": language,
+        "active": active,
+    }
+    changes = audit.diff(before, after)
+    if changes:
+        audit.record(actor, "user.update", "user", user.id, changes)
+    db.session.commit()
+
+
+def reset_password(actor, user: User) -> str:
+    """The secretariat replaces a forgotten password with a new provisional one."""
+    require_secretariat(actor)
+    password = provisional_password()
+    user.set_password(password)
+    audit.record(actor, "user.reset_password", "user", user.id, {"password": ["…", "…"]})
+    db.session.commit()
+    return password

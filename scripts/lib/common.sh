@@ -40,7 +40,7 @@ ensure_venv() {
 
 compile_translations() {
   if compgen -G "$ROOT/kmportal/translations/*/LC_MESSAGES/messages.po" >/dev/null; then
-    "$VENV/bin/pybabel" compile -q -f -d "$ROOT/kmportal/translations" >/dev/null
+    "$VENV/bin/pybabel" -q compile -f -d "$ROOT/kmportal/translations" >/dev/null
   fi
 }
 
