@@ -28,6 +28,8 @@ class Defaults:
     FOLLOW_UP_MONTHS = (6, 12, 24)
     # Werkzeug's scrypt: memory-hard, salted. Tests may pick a cheaper method for speed.
     PASSWORD_HASH_METHOD = "scrypt"
+    LOGIN_RATE_LIMIT = "10 per minute; 50 per hour"
+    RATELIMIT_HEADERS_ENABLED = True
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None

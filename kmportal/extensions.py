@@ -1,6 +1,8 @@
 """Flask extensions, created unbound so that every app from create_app() binds its own."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -27,3 +29,6 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# Rate limits guard the log-in form against password guessing. The in-memory store is per
+# process; set RATELIMIT_STORAGE_URI (e.g. a Redis URL) when running several workers.
+limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")

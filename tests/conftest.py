@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 
 from kmportal import create_app
 from kmportal.auth import service as accounts
@@ -25,6 +27,7 @@ def base_config(tmp_path: Path, database_uri: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_uri,
         "WTF_CSRF_ENABLED": False,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "RATELIMIT_ENABLED": False,
         "UPLOAD_DIR": str(tmp_path / "uploads"),
         "SEARCH_INDEX_DIR": str(tmp_path / "index"),
     }
@@ -54,8 +57,21 @@ def app(tmp_path, template_database):
         db.engine.dispose()
 
 
+class FreshGlobalsClient(FlaskClient):
+    """The tests keep one app context open (and so one database session) across requests, so
+    that they can look at the database between requests. In production every request has its
+    own app context; give each request an empty `g` so that per-request caches (the locale,
+    the signed-in user) never leak from one request to the next."""
+
+    def open(self, *args, **kwargs):
+        for name in list(g):
+            g.pop(name)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = FreshGlobalsClient
     return app.test_client()
 
 

@@ -1,11 +1,12 @@
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from kmportal.auth import service
 from kmportal.auth.forms import ChangePasswordForm, LoginForm
+from kmportal.extensions import limiter
 from kmportal.forms_util import apply_errors
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -19,6 +20,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
