@@ -1,5 +1,5 @@
 """Fixtures: a fresh database per test (a copy of a template built once), one user per role,
-and factories for practices. Read tests/README.md for the markers and the slow tests."""
+and factories for practices. tests/README.md describes the markers and the slow tests."""
 
 from __future__ import annotations
 
