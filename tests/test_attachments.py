@@ -2,6 +2,7 @@ import io
 import zipfile
 
 import pytest
+from flask_babel import force_locale
 
 from kmportal.attachments import service as storage
 from kmportal.attachments.models import Attachment
@@ -69,7 +70,8 @@ def test_image_named_pdf_is_refused_as_mismatch(practices, focal_br):
     practice = practices.make(focal_br)
     with pytest.raises(ValidationError) as error:
         service.add_attachment(focal_br, practice, io.BytesIO(PNG), "informe.pdf")
-    assert "PNG" in str(error.value.errors["file"])
+    with force_locale("en"):
+        assert "PNG" in str(error.value.errors["file"])
 
 
 def test_too_large_file_is_refused_and_nothing_is_stored(app, practices, focal_br):
@@ -78,7 +80,8 @@ def test_too_large_file_is_refused_and_nothing_is_stored(app, practices, focal_b
     big = PDF + b"0" * 2048
     with pytest.raises(ValidationError) as error:
         service.add_attachment(focal_br, practice, io.BytesIO(big), "big.pdf")
-    assert "larger" in str(error.value.errors["file"])
+    with force_locale("en"):
+        assert str(error.value.errors["file"]) == "The file is larger than the limit of 1 KB."
     assert db.session.query(Attachment).count() == 0
     assert not any(storage.upload_dir().iterdir())
 
@@ -120,3 +123,10 @@ def test_download_has_safe_headers(client, auth, practices, focal_br):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "attachment" in response.headers["Content-Disposition"]
     assert "sandbox" in response.headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize(
+    ("size", "text"), [(20 * 1024 * 1024, "20 MB"), (1536 * 1024, "1.5 MB"), (800 * 1024, "800 KB")]
+)
+def test_sizes_read_as_people_write_them(size, text):
+    assert storage.human_size(size) == text

@@ -63,6 +63,13 @@ _OLE_ALIASES = {"application/x-ole-storage", "application/vnd.ms-office"}
 SNIFF_BYTES = 8192
 
 
+def human_size(size: int) -> str:
+    """A byte count as people read it: 20 MB, 1.5 MB, 800 KB."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.3g} MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
 def upload_dir() -> Path:
     path = Path(current_app.config["UPLOAD_DIR"])
     path.mkdir(parents=True, exist_ok=True)
@@ -102,7 +109,7 @@ def validate_upload(stream: BinaryIO, filename: str) -> tuple[AllowedType, int, 
         raise ValidationError({"file": _l("The file is empty.")})
     if size > limit:
         raise ValidationError(
-            {"file": _l("The file is larger than %(mb)d MB.", mb=limit // (1024 * 1024))}
+            {"file": _l("The file is larger than the limit of %(size)s.", size=human_size(limit))}
         )
     allowed = detect_type(stream.read(SNIFF_BYTES), extension)
     stream.seek(0)
