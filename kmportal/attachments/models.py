@@ -18,6 +18,10 @@ class Attachment(db.Model):
     practice_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("practice.id", ondelete="CASCADE"), index=True
     )
+    # Evidence of a transfer's follow-up (kmportal.transfers) reuses the same storage.
+    follow_up_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("follow_up.id", ondelete="CASCADE"), index=True
+    )
     original_name: Mapped[str] = mapped_column(sa.String(255))
     stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
     content_type: Mapped[str] = mapped_column(sa.String(120))

@@ -16,6 +16,7 @@ from kmportal.practices.models import Practice
 
 DEMO_PASSWORD = "demo-kmportal-2015"
 DEMO_FILE = Path(__file__).with_name("practices.json")
+TRANSFERS_FILE = Path(__file__).with_name("transfers.json")
 SECRETARIAT_EMAIL = "secretaria@demo.kmportal.org"
 FOCAL_POINT_EMAIL = "punto.focal.{code}@demo.kmportal.org"
 FOCAL_POINT_LANGUAGE = {
@@ -34,6 +35,8 @@ FOCAL_POINT_LANGUAGE = {
 class DemoReport:
     users: list[User] = field(default_factory=list)
     practices: int = 0
+    transfers: int = 0
+    trainings: int = 0
     skipped: bool = False
 
 
@@ -48,19 +51,105 @@ def load(path: Path = DEMO_FILE) -> DemoReport:
     secretariat = _user(
         SECRETARIAT_EMAIL, "Secretaría Técnica (demo)", Role.SECRETARIAT, None, "es", report
     )
+    by_key: dict[str, Practice] = {}
     for record in records:
-        code = record["country"]
-        author = _user(
-            FOCAL_POINT_EMAIL.format(code=code.lower()),
-            f"Punto focal {code} (demo)",
-            Role.FOCAL_POINT,
-            code,
-            FOCAL_POINT_LANGUAGE.get(code, "es"),
-            report,
-        )
-        _practice(record, author, secretariat)
+        author = _focal_point(record["country"], report)
+        by_key[record["key"]] = _practice(record, author, secretariat)
         report.practices += 1
+    if TRANSFERS_FILE.exists():
+        _load_transfers(json.loads(TRANSFERS_FILE.read_text(encoding="utf-8")), by_key, report)
     return report
+
+
+def _focal_point(code: str, report: DemoReport) -> User:
+    return _user(
+        FOCAL_POINT_EMAIL.format(code=code.lower()),
+        f"Punto focal {code} (demo)",
+        Role.FOCAL_POINT,
+        code,
+        FOCAL_POINT_LANGUAGE.get(code, "es"),
+        report,
+    )
+
+
+def _load_transfers(data: dict, practices_by_key: dict[str, Practice], report: DemoReport) -> None:
+    """The demo transfers and trainings, through the same services people use (dated in the
+    2015–2016 plan period, so that some count toward the target and some follow-ups are due)."""
+    from kmportal.transfers import trainings
+
+    secretariat = db.session.scalar(sa.select(User).where(User.email == SECRETARIAT_EMAIL))
+    for record in data["transfers"]:
+        practice = practices_by_key[record["practice"]]
+        provider = record.get("provider", practice.country_code)
+        people = {
+            "provider": _focal_point(provider, report),
+            "recipient": _focal_point(record["recipient"], report),
+            "secretariat": secretariat,
+        }
+        _demo_transfer(record, practice, provider, people)
+        report.transfers += 1
+    for record in data["trainings"]:
+        training = trainings.create(secretariat, record, is_demo=True)
+        for code in record["participants"]:
+            trainings.join(_focal_point(code, report), training)
+        report.trainings += 1
+
+
+def _demo_transfer(record: dict, practice: Practice, provider: str, people: dict) -> None:
+    """Propose, move through the recorded steps, confirm and follow up one demo transfer."""
+    from datetime import date, timedelta
+
+    from kmportal.transfers import followups
+    from kmportal.transfers import service as transfers
+    from kmportal.transfers.workflow import STEPS
+
+    secretariat, dates = people["secretariat"], record["dates"]
+    values = {
+        "provider_code": provider,
+        "recipient_code": record["recipient"],
+        "purpose": record["purpose"],
+        "modality": record["modality"],
+        "partner_name": record.get("partner", ""),
+        "funding_mode": record.get("funding_mode"),
+        "third_party_name": record.get("third_party", ""),
+        "proposed_on": dates["proposed_on"],
+        "start_on": dates.get("start_on"),
+        "end_on": dates.get("end_on"),
+    }
+    for funder, (amount, currency) in record.get("amounts", {}).items():
+        values[f"amount_{funder}"], values[f"currency_{funder}"] = amount, currency
+    transfer = transfers.propose(people[record["by"]], practice, values, is_demo=True)
+    for step in STEPS:
+        if step in dates:
+            transfers.move(
+                secretariat,
+                transfer,
+                step,
+                on=date.fromisoformat(dates[step]),
+                reason=record.get("cancel_reason"),
+                lessons=record.get("lessons"),
+            )
+    if record.get("lessons") and transfer.lessons_learned != record["lessons"]:
+        lessons = {**_transfer_form_values(transfer), "lessons_learned": record["lessons"]}
+        transfers.update(secretariat, transfer, lessons)
+    # Each country confirms a few weeks after the exchange, as at the Network's meetings.
+    for weeks, (side, who) in enumerate(record.get("confirm", {}).items(), start=2):
+        on = transfer.transferred_on + timedelta(weeks=weeks)
+        if who == "secretariat":
+            note = "Confirmado en la reunión virtual de la Red."
+            transfers.confirm(secretariat, transfer, side, note, on=on)
+        else:
+            transfers.confirm(people[side], transfer, side, on=on)
+    scheduled = [f for f in transfer.follow_ups if f.scheduled_months]
+    for entry in record.get("follow_ups", []):
+        pending = scheduled[entry["due"]] if entry.get("due") is not None else None
+        followups.record(people["recipient"], transfer, entry, pending)
+
+
+def _transfer_form_values(transfer) -> dict:
+    from kmportal.transfers import data
+
+    return data.form_values(data.snapshot(transfer))
 
 
 def _user(email, name, role, country, language, report: DemoReport) -> User:

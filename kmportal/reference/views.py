@@ -1,8 +1,21 @@
-from flask import Blueprint, abort, render_template
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
+from kmportal.forms_util import apply_errors
 from kmportal.practices import queries as practice_queries
-from kmportal.reference import queries
+from kmportal.reference import queries, service
 
 bp = Blueprint("reference", __name__, template_folder="templates")
 
@@ -21,6 +34,41 @@ def country(code: str):
     return render_template("reference/country.html", country=found, practices=practices)
 
 
-@bp.route("/plan")
+class ScheduleForm(FlaskForm):
+    """The schedule grid's checkboxes are read from request.form ("month"); this is its CSRF."""
+
+
+@bp.route("/plan", methods=["GET", "POST"])
 def plan():
-    return render_template("reference/plan.html", plan=queries.current_plan())
+    found = queries.current_plan()
+    form = ScheduleForm()
+    if request.method == "POST":
+        if not current_user.is_authenticated:
+            return current_app.login_manager.unauthorized()
+        if found is None:
+            abort(404)
+        if not form.validate_on_submit():
+            abort(400)
+        cells = request.form.getlist("month")
+        changed = apply_errors(form, lambda: service.set_schedule(current_user, found, cells))
+        if changed is not None:
+            flash(
+                ngettext(
+                    "The schedule of %(num)d activity is saved.",
+                    "The schedule of %(num)d activities is saved.",
+                    changed,
+                )
+                if changed
+                else _("The schedule is unchanged."),
+                "success",
+            )
+            return redirect(url_for(".plan", _anchor="schedule"), 303)
+    return render_template(
+        "reference/plan.html",
+        plan=found,
+        form=form,
+        marked=service.schedule(found) if found else set(),
+        cell_key=service.cell_key,
+        practices=service.practices_by_activity(found) if found else {},
+        can_schedule=getattr(current_user, "is_secretariat", False),
+    ), 422 if form.form_errors else 200

@@ -1,0 +1,311 @@
+"""Transfer pages: the list, proposing, the transfer page and its workflow steps,
+confirmations and follow-ups. Each view parses, calls one service function, renders."""
+
+from datetime import date
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from kmportal.attachments import service as attachment_storage
+from kmportal.audit import service as audit
+from kmportal.errors import ValidationError
+from kmportal.extensions import db
+from kmportal.forms_util import apply_errors, select_choices
+from kmportal.practices.enums import Theme
+from kmportal.progress.rules import counts_toward_target
+from kmportal.reference import queries as reference
+from kmportal.transfers import data as transfer_data
+from kmportal.transfers import followups, queries, service
+from kmportal.transfers.enums import FundingMode, Modality, TransferStatus
+from kmportal.transfers.forms import (
+    ConfirmForm,
+    EvidenceForm,
+    FollowUpForm,
+    StepForm,
+    TransferForm,
+)
+from kmportal.transfers.permissions import can
+from kmportal.transfers.workflow import STEPS, allowed_steps, next_status
+
+bp = Blueprint("transfers", __name__, url_prefix="/transfers", template_folder="templates")
+
+
+@bp.route("/")
+def index():
+    filters = queries.TransferFilters.from_args(request.args)
+    target = reference.target(service.TARGET_INDICATOR)
+    page = queries.page(
+        filters, target, request.args.get("page", 1, type=int), current_app.config["PER_PAGE"]
+    )
+    return render_template(
+        "transfers/list.html",
+        page=page,
+        filters=filters,
+        target=target,
+        counts=lambda transfer: counts_toward_target(transfer, target),
+        countries=reference.member_countries(),
+        statuses=TransferStatus,
+        funding_modes=FundingMode,
+        modalities=Modality,
+        themes=Theme,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def propose():
+    practice_id = request.values.get("practice_id") or request.args.get("practice")
+    practice = service.get_practice(practice_id) if practice_id else None
+    form = _transfer_form(practice=practice)
+    if request.method == "GET":
+        form.fill(_proposal_defaults(practice))
+    if form.validate_on_submit():
+        transfer = apply_errors(
+            form,
+            lambda: service.propose(
+                current_user,
+                practice or service.practice_to_transfer(form.practice_id.data),
+                form.values(),
+            ),
+        )
+        if transfer:
+            flash(_("The transfer is proposed."), "success")
+            return redirect(url_for(".detail", transfer_id=transfer.id))
+    return _render_form(form, None, practice)
+
+
+@bp.route("/<int:transfer_id>")
+def detail(transfer_id: int):
+    transfer = service.get_transfer(current_user, transfer_id)
+    target = reference.target(service.TARGET_INDICATOR)
+    full = can(current_user, "read_full", transfer)
+    return render_template(
+        "transfers/detail.html",
+        transfer=transfer,
+        target=target,
+        counts=counts_toward_target(transfer, target),
+        timeline=queries.timeline(transfer, date.today()),
+        history=audit.history("transfer", transfer.id) if full else [],
+        steps=[
+            name for name in allowed_steps(transfer.status) if can(current_user, name, transfer)
+        ],
+        all_steps=STEPS,
+        can=lambda action: can(current_user, action, transfer),
+        step_form=StepForm(),
+        confirm_form=ConfirmForm(),
+        evidence_form=EvidenceForm(),
+        today=date.today(),
+    )
+
+
+@bp.route("/<int:transfer_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(transfer_id: int):
+    transfer = service.get_transfer(current_user, transfer_id, "edit")
+    form = _transfer_form(transfer=transfer)
+    if request.method == "GET":
+        form.fill(transfer_data.form_values(transfer_data.snapshot(transfer)))
+    if form.validate_on_submit():
+        saved = apply_errors(
+            form, lambda: service.update(current_user, transfer, form.values()) or "unchanged"
+        )
+        if saved:
+            flash(_("The transfer is saved."), "success")
+            return redirect(url_for(".detail", transfer_id=transfer.id))
+    return _render_form(form, transfer, transfer.practice)
+
+
+@bp.route("/<int:transfer_id>/steps/<step>", methods=["GET", "POST"])
+@login_required
+def step(transfer_id: int, step: str):
+    if step not in STEPS:
+        abort(404)
+    transfer = service.get_transfer(current_user, transfer_id, step)
+    next_status(transfer.status, step)  # a refused step is a 409, before any form
+    form = StepForm()
+    form.label_for(step)
+    if request.method == "GET":
+        form.on.data = date.today().isoformat()
+    if form.validate_on_submit():
+        done = apply_errors(
+            form,
+            lambda: service.move(
+                current_user,
+                transfer,
+                step,
+                on=form.on.data,
+                note=form.note.data,
+                reason=form.reason.data,
+                lessons=form.lessons.data,
+            ),
+        )
+        if done:
+            flash(_("The transfer is now “%(status)s”.", status=transfer.status.label), "success")
+            return redirect(url_for(".detail", transfer_id=transfer.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template(
+        "transfers/step.html", transfer=transfer, step_name=step, step=STEPS[step], form=form
+    ), status
+
+
+@bp.route("/<int:transfer_id>/confirm", methods=["GET", "POST"])
+@login_required
+def confirm(transfer_id: int):
+    transfer = service.get_transfer(current_user, transfer_id, "confirm")
+    form = ConfirmForm()
+    if request.method == "GET":
+        form.on.data = date.today().isoformat()
+    if form.validate_on_submit():
+        done = apply_errors(
+            form,
+            lambda: service.confirm(
+                current_user, transfer, form.side.data or None, form.note.data, form.on.data
+            ),
+        )
+        if done:
+            flash(_("The confirmation is recorded."), "success")
+            return redirect(url_for(".detail", transfer_id=transfer.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("transfers/confirm.html", transfer=transfer, form=form), status
+
+
+@bp.route("/<int:transfer_id>/follow-ups/new", methods=["GET", "POST"])
+@login_required
+def record_follow_up(transfer_id: int):
+    transfer = service.get_transfer(current_user, transfer_id, "follow_up")
+    form = FollowUpForm()
+    due_id = form.due_id.data or request.args.get("due")
+    pending = followups.get_follow_up(current_user, transfer, due_id) if due_id else None
+    if request.method == "GET":
+        form.done_on.data = date.today().isoformat()
+        form.due_id.data = str(pending.id) if pending else ""
+    if form.validate_on_submit():
+        files = [(f.stream, f.filename) for f in form.evidence.data or [] if f and f.filename]
+        done = apply_errors(
+            form,
+            lambda: followups.record(current_user, transfer, form.values(), pending, files),
+        )
+        if done:
+            flash(_("The follow-up is recorded."), "success")
+            return redirect(url_for(".detail", transfer_id=transfer.id, _anchor="timeline"))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template(
+        "transfers/follow_up_form.html", transfer=transfer, pending=pending, form=form
+    ), status
+
+
+@bp.route("/<int:transfer_id>/follow-ups/<int:follow_up_id>/evidence", methods=["POST"])
+@login_required
+def attach_evidence(transfer_id: int, follow_up_id: int):
+    transfer = service.get_transfer(current_user, transfer_id, "follow_up")
+    follow_up = followups.get_follow_up(current_user, transfer, follow_up_id)
+    form = EvidenceForm()
+    if not form.validate_on_submit():
+        abort(400)
+    upload = form.file.data
+    if upload is None or not getattr(upload, "filename", ""):
+        flash(_("Choose a file to attach."), "error")
+    else:
+        try:
+            followups.attach(current_user, follow_up, upload.stream, upload.filename)
+            flash(_("The evidence is attached."), "success")
+        except ValidationError as error:
+            db.session.rollback()
+            for message in error.errors.values():
+                flash(str(message), "error")
+    return redirect(url_for(".detail", transfer_id=transfer.id, _anchor="timeline"), 303)
+
+
+@bp.route("/evidence/<int:attachment_id>")
+def evidence(attachment_id: int):
+    attachment = followups.get_evidence(current_user, attachment_id)
+    response = send_file(
+        attachment_storage.path_of(attachment),
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.original_name,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@bp.route("/follow-ups")
+@login_required
+def due():
+    country = followups.due_country(current_user, request.args.get("country"))
+    page = followups.due_list(
+        current_user,
+        request.args.get("page", 1, type=int),
+        current_app.config["PER_PAGE"],
+        country,
+    )
+    return render_template(
+        "transfers/due.html",
+        page=page,
+        country=reference.get_country(country) if country else None,
+        countries=reference.member_countries() if current_user.is_secretariat else [],
+        counts=followups.due_counts(country),
+        today=date.today(),
+        soon=followups.DUE_SOON_DAYS,
+    )
+
+
+def _transfer_form(practice=None, transfer=None) -> TransferForm:
+    form = TransferForm()
+    locale = str(get_locale())
+    countries = [("", "—")] + [(c.code, c.name(locale)) for c in reference.member_countries()]
+    form.provider_code.choices = select_choices(countries)
+    form.recipient_code.choices = select_choices(countries)
+    form.result_id.choices = select_choices(
+        [("", "—")]
+        + [
+            (result.id, f"{result.code} {result.text}")
+            for objective in getattr(reference.current_plan(), "objectives", [])
+            for result in objective.results
+        ]
+    )
+    if practice is None and transfer is None:
+        form.practice_id.choices = select_choices(
+            [("", "—")]
+            + [(p.id, f"{p.title} ({p.country_code})") for p in queries.published_practices()]
+        )
+    return form
+
+
+def _proposal_defaults(practice) -> dict:
+    target = reference.target(service.TARGET_INDICATOR)
+    values = {
+        "practice_id": practice.id if practice else "",
+        "modality": Modality.BILATERAL.value,
+        "proposed_on": date.today().isoformat(),
+        "result_id": target.result_id if target else "",
+    }
+    if practice is not None:
+        values["provider_code"] = practice.country_code
+        if not current_user.is_secretariat and current_user.country_code != practice.country_code:
+            values["recipient_code"] = current_user.country_code
+    return values
+
+
+def _render_form(form: TransferForm, transfer, practice):
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template(
+        "transfers/form.html",
+        form=form,
+        transfer=transfer,
+        practice=practice,
+        currencies=transfer_data.currency_codes(),
+    ), status

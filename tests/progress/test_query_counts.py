@@ -1,0 +1,60 @@
+"""The dashboard, the transfer list and the country pages issue as many SQL queries with ten
+times the transfers, countries and trainings (counted with SQLAlchemy's cursor events)."""
+
+from contextlib import contextmanager
+
+import pytest
+import sqlalchemy as sa
+
+from kmportal.extensions import db
+from tests.progress.bulk import add_trainings, add_transfers
+
+PAGES = [
+    "/dashboard",
+    "/dashboard/report",
+    "/transfers/",
+    "/transfers/?country=AR&counted=yes",
+    "/countries/AR",
+    "/plan",
+    "/exports/transfers.csv",
+]
+
+
+@contextmanager
+def counting_queries():
+    statements: list[str] = []
+
+    def count(_connection, _cursor, statement, *_args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+
+
+def queries_per_page(client) -> dict[str, int]:
+    counts = {}
+    for url in PAGES:
+        client.get(url)  # the first request warms what is cached per process
+        db.session.expunge_all()
+        with counting_queries() as statements:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        counts[url] = len(statements)
+    return counts
+
+
+@pytest.mark.parametrize("role", ["anonymous", "secretariat"])
+def test_query_count_does_not_grow_with_the_data(client, auth, secretariat, focal_br, role):
+    if role == "secretariat":
+        auth.login(secretariat)
+    add_transfers(14, seed=1, countries=3)
+    add_trainings(2, seed=1)
+    small = queries_per_page(client)
+    add_transfers(140, seed=2)  # ten times the transfers, between all 32 countries
+    add_trainings(20, seed=2)
+    large = queries_per_page(client)
+    assert large == small
+    assert all(n < 40 for n in small.values()), small

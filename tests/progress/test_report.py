@@ -1,0 +1,26 @@
+"""The printable progress report of Objective 3 for the Network's meetings."""
+
+from kmportal.transfers import service
+
+
+def test_report_has_target_progress_transfers_funding_and_overdue_follow_ups(
+    client, auth, transfers, secretariat
+):
+    counted = transfers.make("transferred")
+    cancelled = transfers.make("agreed", provider="MX", recipient="PE")
+    service.move(
+        secretariat, cancelled, "cancel", reason="Sin contrapartida.", lessons="Firmar antes."
+    )
+    page = client.get("/dashboard/report").get_data(as_text=True)
+    assert "Objective 3, knowledge management: progress report" in page
+    assert "Quince (15) buenas prácticas transferidas entre países" in page
+    assert 'counted-number">1</span>' in page
+    assert "Transfers by funding mode" in page and "Funded by the interested country" in page
+    assert f'<td class="num">{counted.id}</td>' in page
+    assert "Sin contrapartida." in page and "Firmar antes." in page
+    assert "Overdue follow-ups" not in page  # for the Network only
+    assert "<script" not in page
+    auth.login(secretariat)
+    page = client.get("/dashboard/report").get_data(as_text=True)
+    assert "Overdue follow-ups" in page
+    assert page.count("months after the transfer") == 3

@@ -1,0 +1,234 @@
+"""The transfer pages, used as people use them: from the practice page to the timeline."""
+
+import io
+
+from kmportal.extensions import db
+from kmportal.transfers.enums import TransferStatus
+from kmportal.transfers.models import Transfer
+from tests.transfers.factories import transfer_values
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_practice_page_offers_the_right_entry_point(client, auth, transfers, focal_br, focal_co):
+    practice = transfers.practice("BR")
+    page = client.get(f"/practices/{practice.id}").get_data(as_text=True)
+    assert "Transfers of this practice" not in page  # nothing to show anonymous readers yet
+    auth.login(focal_co)
+    page = client.get(f"/practices/{practice.id}").get_data(as_text=True)
+    assert "Ask for this practice for" in page
+    auth.logout()
+    auth.login(focal_br)
+    page = client.get(f"/practices/{practice.id}").get_data(as_text=True)
+    assert "Offer this practice to a country" in page
+
+
+def test_interested_country_asks_for_a_practice(client, auth, transfers, focal_co):
+    practice = transfers.practice("BR")
+    auth.login(focal_co)
+    form = client.get(f"/transfers/new?practice={practice.id}").get_data(as_text=True)
+    assert "asks" in form and 'name="provider_code"' in form
+    response = client.post(
+        "/transfers/new",
+        data=transfer_values(practice_id=practice.id, provider_code="BR", recipient_code="CO"),
+    )
+    assert response.status_code == 302
+    transfer = db.session.query(Transfer).one()
+    assert (transfer.provider_code, transfer.recipient_code) == ("BR", "CO")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Requested by the interested country" in page
+    assert f"/transfers/{transfer.id}/steps/agree" not in page  # Brazil agrees, not Colombia
+
+
+def test_bad_proposal_shows_the_message_next_to_the_field(client, auth, transfers, secretariat):
+    practice = transfers.practice("BR")
+    auth.login(secretariat)
+    response = client.post(
+        "/transfers/new",
+        data=transfer_values(
+            practice_id=practice.id,
+            recipient_code="BR",
+            amount_provider="-1",
+            currency_provider="USD",
+            amount_recipient="100",
+            currency_recipient="ZZZ",
+        ),
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "must differ from the country with the experience" in page
+    assert "An amount cannot be negative." in page
+    assert "“ZZZ” is not an ISO 4217 currency code." in page
+    assert page.count('class="field has-error') >= 3
+    assert db.session.query(Transfer).count() == 0
+
+
+def test_steps_move_the_transfer_and_a_bad_date_is_shown_on_the_form(
+    client, auth, transfers, focal_br
+):
+    transfer = transfers.make("agreed")
+    auth.login(focal_br)
+    response = client.post(f"/transfers/{transfer.id}/steps/start", data={"on": "2015-01-01"})
+    assert response.status_code == 422
+    assert "Cannot be before “Agreed on”" in response.get_data(as_text=True)
+    assert transfer.status is TransferStatus.AGREED
+    response = client.post(f"/transfers/{transfer.id}/steps/start", data={"on": "2016-01-11"})
+    assert response.status_code == 302
+    assert transfer.status is TransferStatus.IN_PROGRESS
+    # A refused step is a conflict, before any form.
+    assert client.get(f"/transfers/{transfer.id}/steps/agree").status_code == 409
+    assert client.get(f"/transfers/{transfer.id}/steps/teleport").status_code == 404
+
+
+def test_cancelling_from_the_web_keeps_the_reason_and_lessons(client, auth, transfers, focal_co):
+    transfer = transfers.make("in_progress")
+    auth.login(focal_co)
+    response = client.post(f"/transfers/{transfer.id}/steps/cancel", data={"on": "2016-02-01"})
+    assert response.status_code == 422
+    assert "Say why the transfer is cancelled." in response.get_data(as_text=True)
+    client.post(
+        f"/transfers/{transfer.id}/steps/cancel",
+        data={"on": "2016-02-01", "reason": "Cambio de gobierno.", "lessons": "Firmar antes."},
+    )
+    auth.logout()
+    page = client.get(f"/transfers/{transfer.id}").get_data(as_text=True)
+    assert "Cambio de gobierno." in page and "Firmar antes." in page  # failures teach too
+    listing = client.get("/transfers/?status=cancelled").get_data(as_text=True)
+    assert f"/transfers/{transfer.id}" in listing
+
+
+def test_confirmation_page_for_focal_point_and_secretariat(client, auth, transfers, secretariat):
+    transfer = transfers.make("transferred", confirmed=False)
+    auth.login(secretariat)
+    response = client.post(f"/transfers/{transfer.id}/confirm", data={"side": "provider"})
+    assert response.status_code == 422
+    assert "Say on what grounds" in response.get_data(as_text=True)
+    client.post(
+        f"/transfers/{transfer.id}/confirm",
+        data={"side": "provider", "note": "Carta del ministerio.", "on": "2016-04-01"},
+    )
+    page = client.get(f"/transfers/{transfer.id}").get_data(as_text=True)
+    assert "Brazil confirmed on Apr 1, 2016" in page
+    assert "(Technical Secretariat) on the country" in page and "Carta del ministerio." in page
+    assert "Colombia has not confirmed yet." in page
+
+
+def test_timeline_shows_the_whole_history(client, auth, transfers, focal_co):
+    transfer = transfers.make("transferred")
+    auth.login(focal_co)
+    response = client.post(
+        f"/transfers/{transfer.id}/follow-ups/new?due={transfer.follow_ups[0].id}",
+        data={
+            "due_id": str(transfer.follow_ups[0].id),
+            "done_on": "2016-09-20",
+            "stage": "piloting",
+            "summary": "Piloto en Huila.",
+            "next_step": "Evaluación",
+            "next_due_on": "2016-12-01",
+            "evidence": (io.BytesIO(PDF), "piloto.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    page = client.get(f"/transfers/{transfer.id}").get_data(as_text=True)
+    timeline = page[page.index('id="timeline"') :]
+    for words in (
+        "Proposed",
+        "Agreed",
+        "In progress",
+        "Exchange starts",
+        "Transferred",
+        "Confirmed by Brazil",
+        "Follow-up: Piloting",
+        "Piloto en Huila.",
+        "piloto.pdf",
+        "Follow-up overdue",
+        "Evaluación",
+    ):
+        assert words in timeline, words
+    assert timeline.index("Proposed") < timeline.index("Transferred") < timeline.index("Piloting")
+    auth.logout()
+    public = client.get(f"/transfers/{transfer.id}").get_data(as_text=True)
+    assert "Piloto en Huila." not in public  # follow-ups are for the Network
+
+
+def test_follow_up_form_shows_errors_next_to_fields(client, auth, transfers, focal_co):
+    transfer = transfers.make("transferred")
+    auth.login(focal_co)
+    response = client.post(
+        f"/transfers/{transfer.id}/follow-ups/new",
+        data={"done_on": "2099-01-01", "stage": "", "summary": ""},
+        content_type="multipart/form-data",
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Choose the stage reached." in page and "Say what was done." in page
+    assert all(f.is_pending for f in transfer.follow_ups)
+
+
+def test_transfer_list_filters(client, transfers):
+    counted = transfers.make("transferred")
+    transfers.make("proposed", provider="MX", recipient="PE")
+    page = client.get("/transfers/").get_data(as_text=True)
+    assert "2 transfers" in page
+    page = client.get("/transfers/?counted=yes").get_data(as_text=True)
+    assert "1 transfer" in page and f"/transfers/{counted.id}" in page
+    page = client.get("/transfers/?country=pe&status=proposed&theme=nonsense").get_data(
+        as_text=True
+    )
+    assert "1 transfer" in page
+    assert "export" in page and "country=PE" in page  # the exports carry the filters
+
+
+def test_due_page_lists_the_countrys_follow_ups(client, auth, transfers, focal_co, focal_mx):
+    transfer = transfers.make("transferred")
+    auth.login(focal_co)
+    page = client.get("/transfers/follow-ups").get_data(as_text=True)
+    assert "Follow-ups due for Colombia" in page
+    assert page.count(f"/transfers/{transfer.id}/follow-ups/new?due=") == 3
+    auth.logout()
+    auth.login(focal_mx)
+    page = client.get("/transfers/follow-ups").get_data(as_text=True)
+    assert "Nothing to follow up." in page
+
+
+def test_edit_form_round_trips(client, auth, transfers, focal_br):
+    transfer = transfers.make("agreed", amount_provider="1500", currency_provider="BRL")
+    auth.login(focal_br)
+    page = client.get(f"/transfers/{transfer.id}/edit").get_data(as_text=True)
+    assert 'value="1500.00"' in page and 'value="BRL"' in page
+    assert '<input type="hidden" name="provider_code" value="BR">' in page  # fixed once agreed
+
+
+def test_secretariat_picks_a_country_on_the_due_page(client, auth, transfers, secretariat):
+    transfers.make("transferred")
+    transfers.make("transferred", provider="MX", recipient="PE")
+    auth.login(secretariat)
+    page = client.get("/transfers/follow-ups").get_data(as_text=True)
+    assert "Follow-ups due, all countries" in page and page.count("Record it") == 6
+    page = client.get("/transfers/follow-ups?country=pe").get_data(as_text=True)
+    assert "Follow-ups due for Peru" in page and page.count("Record it") == 3
+
+
+def test_focal_point_sees_only_its_countrys_due_list(client, auth, transfers, focal_co):
+    transfers.make("transferred", provider="MX", recipient="PE")
+    auth.login(focal_co)
+    page = client.get("/transfers/follow-ups?country=PE").get_data(as_text=True)
+    assert "Follow-ups due for Colombia" in page and "Record it" not in page
+
+
+def test_proposal_without_a_practice_asks_for_one(client, auth, transfers, secretariat):
+    transfers.practice("BR")
+    auth.login(secretariat)
+    response = client.post("/transfers/new", data=transfer_values(practice_id=""))
+    assert response.status_code == 422
+    assert "Choose a published practice." in response.get_data(as_text=True)
+
+
+def test_asking_form_keeps_the_countries_hidden(client, auth, transfers, focal_co):
+    practice = transfers.practice("BR")
+    auth.login(focal_co)
+    page = client.get(f"/transfers/new?practice={practice.id}").get_data(as_text=True)
+    assert '<input type="hidden" name="provider_code" value="BR">' in page
+    assert '<input type="hidden" name="recipient_code" value="CO">' in page
+    assert "<select" not in page.split('name="purpose"')[0].split("<form")[-1]
