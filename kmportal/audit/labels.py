@@ -20,5 +20,10 @@ ACTION_LABELS = {
 }
 
 
+def register(labels: dict) -> None:
+    """A capability adds the labels of its own audit actions (e.g. "transfer.agree")."""
+    ACTION_LABELS.update(labels)
+
+
 def action_label(action: str):
     return ACTION_LABELS.get(action, action)

@@ -14,7 +14,10 @@ def load_command(if_empty: bool):
         click.echo("The database already has practices: demo data not loaded.")
         return
     report = loader.load()
-    click.echo(f"Demo data: {report.practices} practices, {len(report.users)} new accounts.")
+    click.echo(
+        f"Demo data: {report.practices} practices, {report.transfers} transfers, "
+        f"{report.trainings} trainings, {len(report.users)} new accounts."
+    )
 
 
 @demo_cli.command("accounts")

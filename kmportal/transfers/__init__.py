@@ -15,8 +15,7 @@ def init_app(app) -> None:
 
     app.register_blueprint(bp)
     app.register_blueprint(trainings_bp)
-    # The audit trail's labels are one table; this capability adds its own actions to it.
-    labels.ACTION_LABELS.update(ACTION_LABELS)
+    labels.register(ACTION_LABELS)
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["number"] = number
     app.context_processor(transfer_context)
