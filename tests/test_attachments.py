@@ -130,3 +130,16 @@ def test_download_has_safe_headers(client, auth, practices, focal_br):
 )
 def test_sizes_read_as_people_write_them(size, text):
     assert storage.human_size(size) == text
+
+
+def test_failure_after_storing_leaves_neither_file_nor_row(practices, focal_br, monkeypatch):
+    practice = practices.make(focal_br)
+
+    def broken_audit(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(service.audit, "record", broken_audit)
+    with pytest.raises(RuntimeError):
+        service.add_attachment(focal_br, practice, io.BytesIO(PDF), "informe.pdf")
+    assert db.session.query(Attachment).count() == 0
+    assert not any(storage.upload_dir().iterdir())

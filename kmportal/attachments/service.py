@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -14,6 +16,7 @@ from werkzeug.utils import secure_filename
 
 from kmportal.attachments.models import Attachment
 from kmportal.errors import ValidationError
+from kmportal.extensions import db
 
 
 @dataclass(frozen=True)
@@ -160,3 +163,17 @@ def path_of(attachment: Attachment) -> Path:
 def discard_file(attachment: Attachment) -> None:
     """Remove a stored file whose database row did not commit (or was deleted)."""
     path_of(attachment).unlink(missing_ok=True)
+
+
+@contextmanager
+def committed_or_discarded(stored: Attachment | list[Attachment]) -> Iterator[None]:
+    """Run the block that adds and commits the rows of freshly stored files; if it fails, roll
+    back and delete the files, so that no file is left without its row. `stored` may be a list
+    that the block itself fills."""
+    try:
+        yield
+    except Exception:
+        db.session.rollback()
+        for attachment in [stored] if isinstance(stored, Attachment) else stored:
+            discard_file(attachment)
+        raise

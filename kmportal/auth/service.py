@@ -27,6 +27,19 @@ def validate_password(password: str) -> None:
         raise ValidationError({"password": _l("Use letters as well as digits.")})
 
 
+def _check_role_fields(role: Role, country_code, language: str, errors: dict):
+    """A focal point has a member country, nobody else has one; the language is the portal's.
+    Adds messages to `errors`; returns the country code to store (upper-case, or None)."""
+    if language not in LANGUAGES:
+        errors["language"] = _l("Choose one of the portal's languages.")
+    if role is not Role.FOCAL_POINT:
+        return None
+    if not country_code or db.session.get(Country, country_code.upper()) is None:
+        errors["country"] = _l("A focal point needs a member country.")
+        return None
+    return country_code.upper()
+
+
 def create_user(
     email: str,
     name: str,
@@ -45,13 +58,7 @@ def create_user(
         errors["email"] = _l("An account with this e-mail address already exists.")
     if not name.strip():
         errors["name"] = _l("Enter the person's name.")
-    if role is Role.FOCAL_POINT:
-        if not country_code or db.session.get(Country, country_code.upper()) is None:
-            errors["country"] = _l("A focal point needs a member country.")
-    else:
-        country_code = None
-    if language not in LANGUAGES:
-        errors["language"] = _l("Choose one of the portal's languages.")
+    country_code = _check_role_fields(role, country_code, language, errors)
     if errors:
         raise ValidationError(errors)
     validate_password(password)
@@ -59,7 +66,7 @@ def create_user(
         email=email,
         name=name.strip(),
         role=role,
-        country_code=country_code.upper() if country_code else None,
+        country_code=country_code,
         language=language,
     )
     user.set_password(password)
@@ -143,13 +150,7 @@ def update_user(actor, user: User, role: Role, country_code, language: str, acti
         errors["role"] = _l("You cannot demote or deactivate your own account.")
     if (role is Role.ADMIN) != (user.role is Role.ADMIN) and actor.role is not Role.ADMIN:
         errors["role"] = _l("Only an administrator can change administrators.")
-    if role is Role.FOCAL_POINT:
-        if not country_code or db.session.get(Country, country_code.upper()) is None:
-            errors["country"] = _l("A focal point needs a member country.")
-    else:
-        country_code = None
-    if language not in LANGUAGES:
-        errors["language"] = _l("Choose one of the portal's languages.")
+    country_code = _check_role_fields(role, country_code, language, errors)
     if errors:
         raise ValidationError(errors)
     before = {
@@ -159,7 +160,7 @@ def update_user(actor, user: User, role: Role, country_code, language: str, acti
         "active": user.active,
     }
     user.role, user.language, user.active = role, language, active
-    user.country_code = country_code.upper() if country_code else None
+    user.country_code = country_code
     after = {
         "role": role.value,
         "country": user.country_code,

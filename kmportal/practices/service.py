@@ -162,7 +162,7 @@ def add_attachment(user, practice: Practice, stream: BinaryIO, filename: str) ->
     attachment = attachments.store(
         stream, filename, practice_id=practice.id, uploaded_by_id=user.id
     )
-    try:
+    with attachments.committed_or_discarded(attachment):
         db.session.add(attachment)
         db.session.flush()
         audit.record(
@@ -173,10 +173,6 @@ def add_attachment(user, practice: Practice, stream: BinaryIO, filename: str) ->
             {"attachment": [None, attachment.original_name]},
         )
         db.session.commit()
-    except Exception:
-        db.session.rollback()
-        attachments.discard_file(attachment)
-        raise
     return attachment
 
 

@@ -107,14 +107,9 @@ def record(
         changes["next_due_on"] = [None, cleaned["next_due_on"]]
     if stored:
         changes["evidence"] = [None, [a.original_name for a in stored]]
-    try:
+    with attachments.committed_or_discarded(stored):
         audit.record(user, "transfer.follow_up", ENTITY, transfer.id, changes, cleaned["summary"])
         db.session.commit()
-    except Exception:
-        db.session.rollback()
-        for attachment in stored:
-            attachments.discard_file(attachment)
-        raise
     return follow_up
 
 
@@ -158,7 +153,7 @@ def attach(user, follow_up: FollowUp, stream: BinaryIO, filename: str) -> Attach
     """Add a piece of evidence to a recorded follow-up (checked and stored as for practices)."""
     authorize(user, follow_up.transfer)
     (attachment,) = _store_files(user, follow_up, [(stream, filename)])
-    try:
+    with attachments.committed_or_discarded(attachment):
         audit.record(
             user,
             "transfer.attach",
@@ -167,10 +162,6 @@ def attach(user, follow_up: FollowUp, stream: BinaryIO, filename: str) -> Attach
             {"evidence": [None, attachment.original_name]},
         )
         db.session.commit()
-    except Exception:
-        db.session.rollback()
-        attachments.discard_file(attachment)
-        raise
     return attachment
 
 
@@ -189,7 +180,7 @@ def get_evidence(user, attachment_id: int) -> Attachment:
 
 def _store_files(user, follow_up: FollowUp, files) -> list[Attachment]:
     stored: list[Attachment] = []
-    try:
+    with attachments.committed_or_discarded(stored):
         for stream, filename in files:
             attachment = attachments.store(
                 stream, filename, follow_up_id=follow_up.id, uploaded_by_id=user.id
@@ -197,10 +188,6 @@ def _store_files(user, follow_up: FollowUp, files) -> list[Attachment]:
             stored.append(attachment)
             db.session.add(attachment)
         db.session.flush()
-    except Exception:
-        for attachment in stored:
-            attachments.discard_file(attachment)
-        raise
     if stored:
         follow_up.attachments.extend(a for a in stored if a not in follow_up.attachments)
     return stored
