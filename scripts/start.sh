@@ -13,6 +13,7 @@ say "Loading reference data (countries, the 2015-2016 work plan)"
 "$VENV/bin/flask" reference load
 say "Loading demo data if the database is empty"
 "$VENV/bin/flask" demo load --if-empty
+"$VENV/bin/flask" search reindex --if-missing
 
 HOST="${KMPORTAL_HOST:-127.0.0.1}"
 PORT="${KMPORTAL_PORT:-5000}"

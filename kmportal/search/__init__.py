@@ -1,0 +1,25 @@
+"""Search: a Whoosh index of practices in four languages, with facets, kept in step with
+the database after every commit. Rules in service.py; mechanics in index.py and sync.py."""
+
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    from kmportal.search import sync
+    from kmportal.search.cli import search_cli
+    from kmportal.search.index import SearchIndex
+    from kmportal.search.query import QueryParsers
+    from kmportal.search.service import EXTENSION
+    from kmportal.search.views import bp, similar_for_template
+
+    # Seconds a writer waits for another process's write before journalling its change.
+    app.config.setdefault("SEARCH_LOCK_TIMEOUT", 10.0)
+    # A missing index with up to this many practices is rebuilt inside the request that
+    # notices it; a larger one in a background thread, with a notice on the search page.
+    app.config.setdefault("SEARCH_INLINE_REBUILD_LIMIT", 500)
+    index = SearchIndex(app.config["SEARCH_INDEX_DIR"], app.config["SEARCH_LOCK_TIMEOUT"])
+    app.extensions[EXTENSION] = {"index": index, "parsers": QueryParsers(index.schema)}
+    app.register_blueprint(bp)
+    app.cli.add_command(search_cli)
+    app.jinja_env.globals["similar_practices"] = similar_for_template
+    sync.install()
