@@ -24,6 +24,12 @@ class Defaults:
     MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
     UPLOAD_DIR: str | None = None
     SEARCH_INDEX_DIR: str | None = None
+    # Seconds a search-index writer waits for another process's write before journalling its
+    # change for the next writer.
+    SEARCH_LOCK_TIMEOUT = 10.0
+    # A missing index with up to this many practices is rebuilt inside the request that
+    # notices it; a larger one in a background thread, with a notice on the search page.
+    SEARCH_INLINE_REBUILD_LIMIT = 500
     # Follow-ups are scheduled this many months after a transfer is transferred.
     FOLLOW_UP_MONTHS = (6, 12, 24)
     # Werkzeug's scrypt: memory-hard, salted. Tests may pick a cheaper method for speed.

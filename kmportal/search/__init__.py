@@ -12,11 +12,6 @@ def init_app(app) -> None:
     from kmportal.search.service import EXTENSION
     from kmportal.search.views import bp, similar_for_template
 
-    # Seconds a writer waits for another process's write before journalling its change.
-    app.config.setdefault("SEARCH_LOCK_TIMEOUT", 10.0)
-    # A missing index with up to this many practices is rebuilt inside the request that
-    # notices it; a larger one in a background thread, with a notice on the search page.
-    app.config.setdefault("SEARCH_INLINE_REBUILD_LIMIT", 500)
     index = SearchIndex(app.config["SEARCH_INDEX_DIR"], app.config["SEARCH_LOCK_TIMEOUT"])
     app.extensions[EXTENSION] = {"index": index, "parsers": QueryParsers(index.schema)}
     app.register_blueprint(bp)
