@@ -46,7 +46,10 @@ def transfer_table(
     header = _transfer_header()
     if with_amounts:
         for funder in Funder:
-            header += [f"{_('Amount')}: {funder.label}", f"{_('Currency')}: {funder.label}"]
+            header += [
+                _("Amount: %(funder)s", funder=funder.label),
+                _("Currency: %(funder)s", funder=funder.label),
+            ]
     query = filtered(filters, target).options(
         selectinload(Transfer.result).selectinload(Result.objective)
     )
