@@ -61,6 +61,9 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         if request.path.startswith("/static/"):
             return error
+        if error.code >= 500:
+            # The page needs the database (the signed-in user): leave any failed transaction.
+            db.session.rollback()
         return render_template("errors/error.html", status=error.code, message=None), error.code
 
     @app.context_processor

@@ -84,3 +84,37 @@ def test_reset_password_gives_a_new_working_password(focal_br, secretariat):
 def test_focal_point_cannot_reset_passwords(focal_br, focal_co):
     with pytest.raises(PermissionDenied):
         service.reset_password(focal_br, focal_co)
+
+
+@pytest.fixture
+def admin(app):
+    from tests.conftest import make_user
+
+    return make_user("admin@example.org", Role.ADMIN)
+
+
+def test_secretariat_cannot_reset_an_administrators_password(admin, secretariat):
+    with pytest.raises(PermissionDenied):
+        service.reset_password(secretariat, admin)
+
+
+def test_secretariat_cannot_deactivate_an_administrator(admin, secretariat):
+    with pytest.raises(PermissionDenied):
+        service.update_user(secretariat, admin, Role.ADMIN, None, "es", active=False)
+    assert admin.active
+
+
+def test_admin_manages_admins(admin, secretariat):
+    other = service.invite_user(admin, "second@example.org", "Second", Role.ADMIN, None, "es")[0]
+    assert service.reset_password(admin, other)
+
+
+@pytest.mark.parametrize("url", ["/users/new", "/users/{user}"])
+def test_unknown_role_is_a_field_error_not_a_server_error(client, auth, secretariat, focal_br, url):
+    auth.login(secretariat)
+    response = client.post(
+        url.format(user=focal_br.id) + "?lang=en",
+        data={"email": "z@example.org", "name": "Z", "role": "bogus", "language": "es"},
+    )
+    assert response.status_code == 422
+    assert "Choose a role from the list." in response.get_data(as_text=True)

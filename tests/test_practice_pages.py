@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from kmportal.extensions import db
+from kmportal.practices import service
 from kmportal.practices.models import Practice
 from tests.factories import practice_values
 
@@ -178,3 +179,34 @@ def test_language_choice_is_remembered(client):
 def test_pages_carry_a_strict_content_security_policy(client):
     policy = client.get("/").headers["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "unsafe-inline" not in policy
+
+
+def test_worklist_queries_do_not_grow_with_pending_edits(
+    client, auth, practices, focal_br, secretariat
+):
+    from tests.querycount import count_queries
+
+    def edits(n):
+        for _ in range(n):
+            practice = practices.make(focal_br, "published")
+            service.update_practice(focal_br, practice, practice_values(title="Outro"))
+
+    auth.login(secretariat)
+    edits(1)
+    with count_queries() as few:
+        client.get("/practices/mine")
+    edits(6)
+    with count_queries() as many:
+        client.get("/practices/mine")
+    assert many.count == few.count
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{"activity_ids": ["99999999999999999999"]}, {"activity_ids": ["2147483648"]}],
+)
+def test_out_of_range_ids_in_the_form_are_field_errors(client, auth, focal_br, data):
+    auth.login(focal_br)
+    response = client.post("/practices/new?lang=en", data=form_data(**data))
+    assert response.status_code == 422
+    assert count_practices() == 0

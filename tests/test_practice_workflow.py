@@ -167,3 +167,29 @@ def test_bad_input_is_refused_and_changes_nothing(practices, focal_br, field, va
         service.update_practice(focal_br, practice, practice_values(**{field: value}))
     assert error_field in error.value.errors
     assert practice.title == before
+
+
+def test_archiving_closes_the_change_waiting_for_review(practices, focal_br, secretariat):
+    practice = practices.make(focal_br, "published")
+    edit = service.update_practice(focal_br, practice, practice_values(title="Novo"))
+    service.archive(secretariat, practice)
+    assert edit.status is EditStatus.REJECTED
+    assert practice.pending_edit is None
+
+
+def test_held_edit_cannot_be_accepted_onto_an_archived_practice(practices, focal_br, secretariat):
+    practice = practices.make(focal_br, "published")
+    edit = service.update_practice(focal_br, practice, practice_values(title="Novo"))
+    practice.state = PracticeState.ARCHIVED  # archived by any path, the edit still pending
+    with pytest.raises(InvalidTransition):
+        service.decide_edit(secretariat, edit, accept=True)
+    assert practice.title != "Novo"
+
+
+def test_focal_point_edits_its_pending_change_not_the_published_text(
+    practices, focal_br, secretariat
+):
+    practice = practices.make(focal_br, "published")
+    service.update_practice(focal_br, practice, practice_values(title="Novo"))
+    assert service.values_to_edit(focal_br, practice)["title"] == "Novo"
+    assert service.values_to_edit(secretariat, practice)["title"] == practice.title

@@ -7,7 +7,6 @@ from flask_login import current_user, login_required
 
 from kmportal.auth import service
 from kmportal.auth.forms import ResetPasswordForm, UserForm
-from kmportal.auth.models import Role
 from kmportal.forms_util import apply_errors, select_choices
 from kmportal.reference import queries as reference
 
@@ -41,7 +40,7 @@ def create():
                 current_user,
                 form.email.data or "",
                 form.name.data or "",
-                Role(form.role.data),
+                form.role.data,
                 form.country.data or None,
                 form.language.data,
             ),
@@ -68,7 +67,7 @@ def edit(user_id: int):
             lambda: service.update_user(
                 current_user,
                 user,
-                Role(form.role.data),
+                form.role.data,
                 form.country.data or None,
                 form.language.data,
                 bool(form.active.data),

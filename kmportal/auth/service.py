@@ -130,26 +130,41 @@ def provisional_password() -> str:
     return secrets.token_urlsafe(12)
 
 
-def invite_user(actor, email, name, role: Role, country_code, language) -> tuple[User, str]:
-    """The secretariat opens an account with a provisional password, shown to it once."""
+def parse_role(raw) -> Role:
+    """The role named by a form or API value, or a ValidationError next to the role field."""
+    try:
+        return raw if isinstance(raw, Role) else Role(raw)
+    except ValueError:
+        raise ValidationError({"role": _l("Choose a role from the list.")}) from None
+
+
+def _require_may_manage(actor, user: User | None, role: Role | None = None) -> None:
+    """Only an administrator manages administrators' accounts (or creates new ones)."""
     require_secretariat(actor)
-    if role is Role.ADMIN and actor.role is not Role.ADMIN:
-        raise PermissionDenied(_l("Only an administrator can create administrators."))
+    touches_admin = role is Role.ADMIN or (user is not None and user.role is Role.ADMIN)
+    if touches_admin and actor.role is not Role.ADMIN:
+        raise PermissionDenied(_l("Only an administrator can change administrators."))
+
+
+def invite_user(actor, email, name, role, country_code, language) -> tuple[User, str]:
+    """The secretariat opens an account with a provisional password, shown to it once."""
+    role = parse_role(role)
+    _require_may_manage(actor, None, role)
     password = provisional_password()
     return create_user(email, name, password, role, country_code, language, actor=actor), password
 
 
-def update_user(actor, user: User, role: Role, country_code, language: str, active: bool) -> None:
+def update_user(actor, user: User, role, country_code, language: str, active: bool) -> None:
     """The secretariat changes an account's role, country, language or whether it is active.
 
-    Nobody deactivates or demotes their own account (the portal must keep a secretariat).
+    Nobody deactivates or demotes their own account (the portal must keep a secretariat), and
+    only an administrator changes an administrator's account.
     """
-    require_secretariat(actor)
+    role = parse_role(role)
+    _require_may_manage(actor, user, role)
     errors: dict[str, object] = {}
     if user.id == actor.id and (not active or role is not actor.role):
         errors["role"] = _l("You cannot demote or deactivate your own account.")
-    if (role is Role.ADMIN) != (user.role is Role.ADMIN) and actor.role is not Role.ADMIN:
-        errors["role"] = _l("Only an administrator can change administrators.")
     country_code = _check_role_fields(role, country_code, language, errors)
     if errors:
         raise ValidationError(errors)
@@ -174,8 +189,9 @@ def update_user(actor, user: User, role: Role, country_code, language: str, acti
 
 
 def reset_password(actor, user: User) -> str:
-    """The secretariat replaces a forgotten password with a new provisional one."""
-    require_secretariat(actor)
+    """The secretariat replaces a forgotten password with a new provisional one (an
+    administrator's only by another administrator)."""
+    _require_may_manage(actor, user)
     password = provisional_password()
     user.set_password(password)
     audit.record(actor, "user.reset_password", "user", user.id, {"password": ["…", "…"]})

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from kmportal.config import LANGUAGES
 from kmportal.errors import ValidationError
 from kmportal.extensions import db
+from kmportal.ids import database_id
 from kmportal.practices.enums import Actor, Criterion, Facet, Sector, StrategicOutcome, Theme
 from kmportal.practices.models import Practice
 from kmportal.reference.models import Activity, Country
@@ -124,7 +125,7 @@ def _clean_period(data: dict, errors: dict) -> tuple[int | None, int | None]:
 
 def _clean_activities(raw_ids, errors: dict) -> list[int]:
     try:
-        ids = sorted({int(value) for value in raw_ids})
+        ids = sorted({database_id(value) for value in raw_ids})
     except (TypeError, ValueError):
         errors["activity_ids"] = _l("Choose from the list.")
         return []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from kmportal.extensions import db
 from kmportal.practices.enums import EditStatus, Facet, PracticeState, Sector, Theme
@@ -84,7 +85,10 @@ def worklist(user) -> dict[str, list[Practice]]:
     for practice in practices:
         grouped[practice.state.value].append(practice)
     edits_query = (
-        sa.select(PendingEdit).join(Practice).where(PendingEdit.status == EditStatus.PENDING)
+        sa.select(PendingEdit)
+        .join(Practice)
+        .where(PendingEdit.status == EditStatus.PENDING)
+        .options(selectinload(PendingEdit.practice))
     )
     if not user.is_secretariat:
         edits_query = edits_query.where(Practice.country_code == user.country_code)

@@ -14,7 +14,7 @@ from kmportal.attachments import service as attachments
 from kmportal.attachments.models import Attachment
 from kmportal.audit import service as audit
 from kmportal.audit.models import utcnow
-from kmportal.errors import NotFound, PermissionDenied, ValidationError
+from kmportal.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from kmportal.extensions import db
 from kmportal.practices import data as practice_data
 from kmportal.practices.criteria import MAX_SCORE, MIN_SCORE
@@ -90,6 +90,16 @@ def update_practice(user, practice: Practice, values: dict[str, Any]) -> Pending
     return None
 
 
+def values_to_edit(user, practice: Practice) -> dict[str, Any]:
+    """What the edit form starts from: for a focal point with a change waiting for review, that
+    change (so it can be refined); otherwise the practice as it is."""
+    authorize(user, "edit", practice)
+    pending = practice.pending_edit
+    if pending is not None and not user.is_secretariat:
+        return dict(pending.data)
+    return practice_data.snapshot(practice)
+
+
 def submit(user, practice: Practice) -> None:
     """Send a draft (or a returned practice) to the secretariat; it must be complete."""
     authorize(user, "submit", practice)
@@ -130,9 +140,14 @@ def return_to_author(user, practice: Practice, comment: str) -> None:
 
 
 def archive(user, practice: Practice, note: str | None = None) -> None:
+    """The secretariat archives a practice; a change still waiting for review is closed with it."""
     authorize(user, "archive", practice)
     target = next_state(practice.state, "archive")
     _move(user, practice, target, "practice.archive", note=note)
+    pending = practice.pending_edit
+    if pending is not None:
+        pending.status = EditStatus.REJECTED
+        pending.decided_by_id, pending.decided_at = user.id, utcnow()
     db.session.commit()
 
 
@@ -142,6 +157,8 @@ def decide_edit(user, edit: PendingEdit, accept: bool, comment: str | None = Non
     authorize(user, "review_edit", practice)
     if edit.status is not EditStatus.PENDING:
         raise ValidationError(_l("This change has already been decided."))
+    if practice.state is not PracticeState.PUBLISHED:
+        raise InvalidTransition(_l("Only changes to a published practice can be reviewed."))
     if accept:
         cleaned = practice_data.clean(edit.data)
         changes = audit.diff(practice_data.snapshot(practice), cleaned)

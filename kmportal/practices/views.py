@@ -17,6 +17,7 @@ from kmportal.attachments import service as attachment_storage
 from kmportal.audit import service as audit
 from kmportal.extensions import db
 from kmportal.forms_util import apply_errors, select_choices
+from kmportal.ids import page_number
 from kmportal.practices import data as practice_data
 from kmportal.practices import queries, service
 from kmportal.practices.enums import Criterion, PracticeState, Sector, Theme
@@ -40,7 +41,7 @@ bp = Blueprint("practices", __name__, url_prefix="/practices", template_folder="
 def index():
     filters = queries.CatalogueFilters.from_args(request.args)
     page = queries.catalogue(
-        filters, request.args.get("page", 1, type=int), current_app.config["PER_PAGE"]
+        filters, request.args.get("page", 1, type=page_number), current_app.config["PER_PAGE"]
     )
     return render_template(
         "practices/list.html",
@@ -100,12 +101,7 @@ def edit(practice_id: int):
     practice = service.get_practice(current_user, practice_id, "edit")
     form = _practice_form()
     if request.method == "GET":
-        pending = practice.pending_edit
-        form.fill(
-            pending.data
-            if pending and not current_user.is_secretariat
-            else practice_data.snapshot(practice)
-        )
+        form.fill(service.values_to_edit(current_user, practice))
     if form.validate_on_submit():
         held = apply_errors(
             form, lambda: service.update_practice(current_user, practice, form.values()) or "saved"
