@@ -69,3 +69,39 @@ def test_demo_data_loads_on_postgres(postgres_app):
         )
     )
     assert published >= 25
+
+
+PAGES = [
+    "/",
+    "/practices/",
+    "/practices/?sector=mining&year=2012&theme=peti",
+    "/search?q=ninos+escuela",
+    "/search?q=trabalho&country=BR&sort=date",
+    "/transfers/",
+    "/transfers/?status=transferred&funding=recipient_funded",
+    "/transfers/1",
+    "/dashboard",
+    "/dashboard/report",
+    "/exports/transfers.csv",
+    "/exports/transfers.xlsx",
+    "/countries/BR",
+    "/plan",
+    "/trainings/",
+]
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_every_main_page_renders_on_postgres(postgres_app, signed_in):
+    upgrade()
+    loaders.load_countries()
+    loaders.load_plan()
+    demo.load()
+    client = postgres_app.test_client()
+    pages = list(PAGES)
+    if signed_in:
+        client.post(
+            "/login", data={"email": demo.SECRETARIAT_EMAIL, "password": demo.DEMO_PASSWORD}
+        )
+        pages += ["/practices/mine", "/transfers/follow-ups", "/users/"]
+    failures = {url: client.get(url).status_code for url in pages}
+    assert {url: status for url, status in failures.items() if status != 200} == {}
