@@ -13,17 +13,20 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from sqlalchemy.orm import selectinload
 
+from kmportal.errors import PermissionDenied
 from kmportal.extensions import db
 from kmportal.progress.rules import counts_toward_target
 from kmportal.reference.models import Result, Target
 from kmportal.transfers.enums import Funder, Side
 from kmportal.transfers.models import FollowUp, Transfer
-from kmportal.transfers.queries import TransferFilters, filtered
+from kmportal.transfers.permissions import can
+from kmportal.transfers.queries import TransferFilters, filtered, shown_practice
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = {
@@ -40,9 +43,11 @@ def safe_text(value):
 
 
 def transfer_table(
-    filters: TransferFilters, target: Target | None, locale: str, with_amounts: bool
+    user, filters: TransferFilters, target: Target | None, locale: str
 ) -> tuple[list[str], list[list]]:
-    """One row per transfer matching the filters, newest first (amounts for the Network)."""
+    """One row per transfer matching the filters, newest first; the amounts for the Network
+    only, and a withdrawn practice's title only for those who may still read it."""
+    with_amounts = can(user, "read_full")
     header = _transfer_header()
     if with_amounts:
         for funder in Funder:
@@ -55,7 +60,7 @@ def transfer_table(
     )
     rows = []
     for transfer in db.session.scalars(query):
-        row = _transfer_row(transfer, target, locale)
+        row = _transfer_row(user, transfer, target, locale)
         if with_amounts:
             for funder in Funder:
                 contribution = transfer.contribution(funder)
@@ -90,10 +95,10 @@ def _transfer_header() -> list[str]:
     ]
 
 
-def _transfer_row(transfer: Transfer, target: Target | None, locale: str) -> list:
+def _transfer_row(user, transfer: Transfer, target: Target | None, locale: str) -> list:
     return [
         transfer.id,
-        transfer.practice.title,
+        str(shown_practice(user, transfer.practice).title),
         transfer.practice.country_code,
         transfer.provider.name(locale),
         transfer.recipient.name(locale),
@@ -117,9 +122,12 @@ def _transfer_row(transfer: Transfer, target: Target | None, locale: str) -> lis
 
 
 def follow_up_table(
-    filters: TransferFilters, target: Target | None, locale: str, today: date
+    user, filters: TransferFilters, target: Target | None, locale: str, today: date
 ) -> tuple[list[str], list[list]]:
-    """One row per follow-up (done or pending) of the transfers matching the filters."""
+    """One row per follow-up (done or pending) of the transfers matching the filters: for the
+    Network only (PermissionDenied otherwise)."""
+    if not can(user, "read_full"):
+        raise PermissionDenied(_l("Sign in to export the follow-ups."))
     header = [
         _("Transfer"),
         _("Practice"),
@@ -147,7 +155,7 @@ def follow_up_table(
         rows.append(
             [
                 transfer.id,
-                transfer.practice.title,
+                str(shown_practice(user, transfer.practice).title),
                 transfer.provider.name(locale),
                 transfer.recipient.name(locale),
                 follow_up.due_on,

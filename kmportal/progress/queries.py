@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
+from kmportal.errors import PermissionDenied
 from kmportal.extensions import db
 from kmportal.practices.enums import Theme
 from kmportal.practices.models import Practice
@@ -109,11 +111,13 @@ class Dashboard:
         return min(100, round(100 * self.counted / self.quantity)) if self.quantity else 0
 
 
-def dashboard(today: date | None = None, with_follow_ups: bool = True) -> Dashboard:
+def dashboard(user, today: date | None = None, with_follow_ups: bool = True) -> Dashboard:
     """Everything the dashboard and the printable report show, in six queries (seven with the
     follow-ups) whose results are as long as the lists of countries, categories and months,
-    never as the list of transfers."""
+    never as the list of transfers. The follow-ups due are counted for the Network only
+    (for anyone else, and without `with_follow_ups`, `follow_ups` is empty)."""
     today = today or date.today()
+    with_follow_ups = with_follow_ups and can(user, "read_full")
     target = current_target()
     countries = {c.code: c for c in db.session.scalars(sa.select(Country))}
     months, counted = _cumulative(target)
@@ -355,6 +359,26 @@ def country_summary(user, country_code: str, today: date | None = None) -> Count
     )
 
 
+@dataclass
+class Report:
+    """The printable report: the dashboard's figures, every transfer, and the overdue
+    follow-ups (None for readers outside the Network, who do not see them)."""
+
+    board: Dashboard
+    transfers: list[Transfer]
+    overdue: list | None
+
+
+def report(user, today: date | None = None) -> Report:
+    today = today or date.today()
+    board = dashboard(user, today, with_follow_ups=False)
+    return Report(
+        board=board,
+        transfers=report_transfers(board.target),
+        overdue=overdue_follow_ups(user, today) if can(user, "read_full") else None,
+    )
+
+
 def report_transfers(target: Target | None) -> list[Transfer]:
     """Every transfer for the report, those that count first, then by status and date."""
     query = sa.select(Transfer).options(*list_options()).order_by(Transfer.proposed_on, Transfer.id)
@@ -366,7 +390,10 @@ def report_transfers(target: Target | None) -> list[Transfer]:
     return transfers
 
 
-def overdue_follow_ups(today: date) -> list:
-    """Pending follow-ups past their due date, of live transfers, oldest first."""
+def overdue_follow_ups(user, today: date) -> list:
+    """Pending follow-ups past their due date, of live transfers, oldest first: for the
+    Network only (PermissionDenied otherwise)."""
+    if not can(user, "read_full"):
+        raise PermissionDenied(_l("You are not allowed to do this."))
     query = followups.pending_query().where(FollowUp.due_on < today)
     return list(db.session.scalars(query))

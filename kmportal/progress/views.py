@@ -7,11 +7,9 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from kmportal.errors import PermissionDenied
 from kmportal.progress import charts, exports, queries
 from kmportal.progress.rules import counts_toward_target
 from kmportal.transfers.enums import TransferStatus
-from kmportal.transfers.permissions import can
 from kmportal.transfers.queries import TransferFilters
 
 bp = Blueprint("progress", __name__, template_folder="templates")
@@ -20,7 +18,7 @@ bp = Blueprint("progress", __name__, template_folder="templates")
 @bp.route("/dashboard")
 def dashboard():
     today = date.today()
-    board = queries.dashboard(today, with_follow_ups=can(current_user, "read_full"))
+    board = queries.dashboard(current_user, today)
     return render_template(
         "progress/dashboard.html", board=board, charts=_charts(board, today), today=today
     )
@@ -30,16 +28,15 @@ def dashboard():
 def report():
     """The printable progress report of Objective 3 for the Network's meetings."""
     today = date.today()
-    board = queries.dashboard(today, with_follow_ups=False)
-    transfers = queries.report_transfers(board.target)
-    overdue = queries.overdue_follow_ups(today) if can(current_user, "read_full") else None
+    printable = queries.report(current_user, today)
+    board = printable.board
     return render_template(
         "progress/report.html",
         board=board,
         charts=_charts(board, today),
-        transfers=transfers,
+        transfers=printable.transfers,
         counts=lambda transfer: counts_toward_target(transfer, board.target),
-        overdue=overdue,
+        overdue=printable.overdue,
         today=today,
         statuses=TransferStatus,
     )
@@ -54,14 +51,10 @@ def export(kind: str, fmt: str):
     target = queries.current_target()
     locale, today = str(get_locale()), date.today()
     if kind == "transfers":
-        header, rows = exports.transfer_table(
-            filters, target, locale, with_amounts=can(current_user, "read_full")
-        )
+        header, rows = exports.transfer_table(current_user, filters, target, locale)
         title = _("Transfers")
     else:
-        if not can(current_user, "read_full"):
-            raise PermissionDenied(_("Sign in to export the follow-ups."))
-        header, rows = exports.follow_up_table(filters, target, locale, today)
+        header, rows = exports.follow_up_table(current_user, filters, target, locale, today)
         title = _("Follow-ups")
     body = exports.to_csv(header, rows) if fmt == "csv" else exports.to_xlsx(title, header, rows)
     filename = f"{kind}-{today.isoformat()}.{fmt}"

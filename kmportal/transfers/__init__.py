@@ -18,6 +18,8 @@ def init_app(app) -> None:
     labels.register(ACTION_LABELS)
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["number"] = number
+    # A global rather than context: the macros (imported without context) call it too.
+    app.jinja_env.globals["shown_practice"] = shown_practice
     app.context_processor(transfer_context)
 
 
@@ -31,6 +33,15 @@ def number(value) -> str:
     from flask_babel import format_decimal
 
     return format_decimal(value)
+
+
+def shown_practice(practice):
+    """A transfer's practice as the signed-in reader may see it (transfers.queries)."""
+    from flask_login import current_user
+
+    from kmportal.transfers.queries import shown_practice
+
+    return shown_practice(current_user, practice)
 
 
 @dataclass
@@ -50,28 +61,17 @@ def transfer_context() -> dict:
     cache: dict = {}
 
     def practice_panel(practice, user) -> PracticePanel:
-        from kmportal.practices.enums import PracticeState
-        from kmportal.transfers import queries
-        from kmportal.transfers.models import Transfer
-        from kmportal.transfers.permissions import can
+        from kmportal.transfers import queries, service
+        from kmportal.transfers.enums import Origin
 
         key = ("practice", practice.id)
         if key not in cache:
-            published = practice.state is PracticeState.PUBLISHED
-            country = getattr(user, "country_code", None)
-            own = country is not None and country == practice.country_code
-            # Probes: would the permission table let this user propose such a transfer?
-            asked = Transfer(provider_code=practice.country_code, recipient_code=country)
-            offered = Transfer(provider_code=practice.country_code, recipient_code=None)
-            secretariat = bool(getattr(user, "is_secretariat", False))
+            origin = service.proposal_origin(user, practice)
             cache[key] = PracticePanel(
                 transfers=queries.for_practice(practice.id),
-                can_request=published
-                and not own
-                and not secretariat
-                and can(user, "propose", asked),
-                can_offer=published and own and can(user, "propose", offered),
-                can_record=published and secretariat,
+                can_request=origin is Origin.REQUEST,
+                can_offer=origin is Origin.OFFER,
+                can_record=origin is Origin.RECORD,
             )
         return cache[key]
 

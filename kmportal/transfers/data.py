@@ -17,9 +17,10 @@ from flask_babel import lazy_gettext as _l
 
 from kmportal.errors import ValidationError
 from kmportal.extensions import db
+from kmportal.ids import optional_id
 from kmportal.reference.models import Country, Result
 from kmportal.transfers.enums import Funder, FundingMode, Modality
-from kmportal.transfers.models import Transfer, TransferContribution
+from kmportal.transfers.models import COUNTING_COLUMNS, Transfer, TransferContribution
 
 TEXT_LIMITS = {
     "purpose": 5000,
@@ -41,6 +42,12 @@ PLANNED_DATES = ("start_on", "end_on")
 ALL_DATES = ("proposed_on", "agreed_on", "start_on", "end_on", *EVENT_DATES[2:])
 # Dates a workflow step sets: once set they can be corrected, never cleared or set by hand.
 STEP_DATES = ("agreed_on", "transferred_on", "adopted_on", "institutionalised_on", "cancelled_on")
+# Once a country has confirmed the exchange these are the secretariat's to correct: what the
+# counting rule reads (kmportal.progress.rules: COUNTING_COLUMNS besides the status) among the
+# editable fields, and the dates of the steps that set the status.
+CONFIRMED_FIELDS = tuple(
+    dict.fromkeys([*(c for c in COUNTING_COLUMNS if c in ("result_id", *ALL_DATES)), *STEP_DATES])
+)
 # (earlier, later): when both are known, the later one cannot come before the earlier one.
 DATE_ORDER = (
     ("proposed_on", "agreed_on"),
@@ -242,10 +249,7 @@ def _parse_amount(raw: str, field: str, errors: dict) -> Decimal | None:
 def _clean_result(raw, errors: dict) -> int | None:
     if raw in (None, ""):
         return None
-    try:
-        result_id = int(raw)
-    except (TypeError, ValueError):
-        result_id = None
+    result_id = optional_id(raw)
     if result_id is None or db.session.get(Result, result_id) is None:
         errors["result_id"] = _l("Choose from the list.")
         return None

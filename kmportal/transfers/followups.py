@@ -23,6 +23,7 @@ from kmportal.audit import service as audit
 from kmportal.audit.models import utcnow
 from kmportal.errors import NotFound, PermissionDenied, ValidationError
 from kmportal.extensions import db
+from kmportal.ids import optional_id
 from kmportal.transfers.enums import FollowUpStage, TransferStatus
 from kmportal.transfers.models import FollowUp, Transfer
 from kmportal.transfers.permissions import can
@@ -165,9 +166,10 @@ def attach(user, follow_up: FollowUp, stream: BinaryIO, filename: str) -> Attach
     return attachment
 
 
-def get_evidence(user, attachment_id: int) -> Attachment:
+def get_evidence(user, attachment_id: Any) -> Attachment:
     """A follow-up's evidence file, for those who may read follow-ups."""
-    attachment = db.session.get(Attachment, attachment_id)
+    attachment_id = optional_id(attachment_id)
+    attachment = db.session.get(Attachment, attachment_id) if attachment_id else None
     if attachment is None or attachment.follow_up_id is None:
         raise NotFound(_l("There is no such file."))
     follow_up = db.session.get(FollowUp, attachment.follow_up_id)

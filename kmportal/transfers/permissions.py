@@ -73,10 +73,16 @@ PERMISSIONS: dict[str, Callable[..., bool]] = {
     # Amounts, follow-ups, evidence, who confirmed and the revisions: the Network only.
     "read_full": lambda user, transfer=None: _signed_in(user),
     "propose": _secretariat_or_party,
+    # A focal point proposes only with the practice's country as the provider; the secretariat
+    # may record another one (see service.propose).
+    "record_other_provider": _secretariat,
     "edit": _edit,
-    # Once both countries confirmed, the date that decides whether it counts is the
-    # secretariat's to correct.
-    "redate_confirmed": _secretariat,
+    # The two countries decide who agrees (see _agree): once proposed, only the secretariat
+    # moves a transfer to other countries (and the service re-derives its origin).
+    "change_countries": _secretariat,
+    # Once a country has confirmed the exchange, what the counting rule reads (the result and
+    # the dates of the steps) is the secretariat's to correct.
+    "correct_confirmed": _secretariat,
     "agree": _agree,
     "start": _secretariat_or_party,
     "complete": _secretariat_or_party,

@@ -12,8 +12,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import lazyload, selectinload
 
 from kmportal.extensions import db
+from kmportal.ids import database_id
 from kmportal.practices.enums import PracticeState, Theme
 from kmportal.practices.models import Practice
+from kmportal.practices.permissions import can as practice_can
 from kmportal.progress.rules import counting_filter
 from kmportal.reference.models import Target
 from kmportal.transfers.enums import FundingMode, Modality, TransferStatus
@@ -25,6 +27,28 @@ def list_options():
     """What a row of a transfer list shows, eager-loaded (countries are joined by default).
     The practice is loaded without its own collections: lists show only its title."""
     return (selectinload(Transfer.practice).lazyload("*"),)
+
+
+WITHDRAWN = _l("Practice withdrawn")
+
+
+@dataclass(frozen=True)
+class ShownPractice:
+    """What a reader is shown of a transfer's practice wherever the transfer is listed."""
+
+    id: int
+    title: object
+    language: str | None
+    readable: bool  # False: a neutral label instead of the title, and no link to the practice
+
+
+def shown_practice(user, practice: Practice) -> ShownPractice:
+    """The practice's title, or "Practice withdrawn" for a reader who may not read the
+    practice any more (an archived one: practices.permissions' read rule). Transfers stay
+    public, so every page and export that names a transfer's practice asks here."""
+    if practice_can(user, "read", practice):
+        return ShownPractice(practice.id, practice.title, practice.language, True)
+    return ShownPractice(practice.id, WITHDRAWN, None, False)
 
 
 @dataclass
@@ -59,7 +83,7 @@ class TransferFilters:
             modality=choice("modality", Modality.values()),
             theme=choice("theme", Theme.values()),
             counted=choice("counted", ("yes", "no")),
-            result=args.get("result", type=int),
+            result=args.get("result", type=database_id),
         )
 
     def as_args(self) -> dict[str, str]:

@@ -15,14 +15,18 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from kmportal.audit import service as audit
+from kmportal.auth.models import User
 from kmportal.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from kmportal.extensions import db
+from kmportal.ids import optional_id
+from kmportal.practices import service as practice_service
 from kmportal.practices.enums import PracticeState
 from kmportal.practices.models import Practice
+from kmportal.practices.permissions import can as practice_can
 from kmportal.reference import queries as reference
 from kmportal.transfers import data as transfer_data
 from kmportal.transfers import followups
-from kmportal.transfers.enums import Origin, Side, TransferStatus
+from kmportal.transfers.enums import Modality, Origin, Side, TransferStatus
 from kmportal.transfers.models import FollowUp, Transfer, TransferConfirmation
 from kmportal.transfers.permissions import can
 from kmportal.transfers.workflow import STEPS, next_status
@@ -37,40 +41,86 @@ def authorize(user, action: str, transfer: Transfer | None = None) -> None:
         raise PermissionDenied(_l("You are not allowed to do this."))
 
 
-def get_transfer(user, transfer_id: int, action: str = "read") -> Transfer:
+def get_transfer(user, transfer_id: Any, action: str = "read") -> Transfer:
     """The transfer, with what its page shows, if the user may perform `action` on it."""
-    transfer = db.session.scalar(
-        sa.select(Transfer)
-        .where(Transfer.id == transfer_id)
-        .options(
-            selectinload(Transfer.practice),
-            selectinload(Transfer.result),
-            selectinload(Transfer.follow_ups).selectinload(FollowUp.attachments),
+    transfer_id = optional_id(transfer_id)
+    transfer = None
+    if transfer_id is not None:
+        transfer = db.session.scalar(
+            sa.select(Transfer)
+            .where(Transfer.id == transfer_id)
+            .options(
+                selectinload(Transfer.practice),
+                selectinload(Transfer.result),
+                selectinload(Transfer.follow_ups).selectinload(FollowUp.attachments),
+            )
         )
-    )
     if transfer is None:
         raise NotFound(_l("There is no such transfer."))
     authorize(user, action, transfer)
     return transfer
 
 
-def get_practice(practice_id: Any) -> Practice:
-    try:
-        practice = db.session.get(Practice, int(practice_id))
-    except (TypeError, ValueError):
-        practice = None
-    if practice is None:
+def proposal_origin(user, practice: Practice) -> Origin | None:
+    """How this user may start a transfer of the practice: by asking for it for its own
+    country (REQUEST, another country's focal point), by offering it (OFFER, the focal point
+    of the practice's country), by recording one (RECORD, the secretariat); None when it may
+    not (not signed in, no country, or the practice is not published)."""
+    if practice is None or practice.state is not PracticeState.PUBLISHED:
+        return None
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if user.is_secretariat:
+        origin, recipient = Origin.RECORD, None
+    elif user.country_code is None:
+        return None
+    elif user.country_code == practice.country_code:
+        origin, recipient = Origin.OFFER, None
+    else:
+        origin, recipient = Origin.REQUEST, user.country_code
+    probe = Transfer(provider_code=practice.country_code, recipient_code=recipient, origin=origin)
+    return origin if can(user, "propose", probe) else None
+
+
+def proposal_defaults(user, practice: Practice | None, today: date | None = None) -> dict:
+    """The proposal form's first values: the practice's country as the provider, the asking
+    country as the recipient, today, and the target's result."""
+    target = reference.target(TARGET_INDICATOR)
+    values: dict[str, Any] = {
+        "practice_id": practice.id if practice else "",
+        "modality": Modality.BILATERAL.value,
+        "proposed_on": (today or date.today()).isoformat(),
+        "result_id": target.result_id if target else "",
+    }
+    if practice is not None:
+        values["provider_code"] = practice.country_code
+        if proposal_origin(user, practice) is Origin.REQUEST:
+            values["recipient_code"] = user.country_code
+    return values
+
+
+def practice_for_proposal(user, practice_id: Any) -> Practice:
+    """The practice a proposal form is opened for (/transfers/new?practice=ID): one the user
+    may read (else "not found" or "forbidden", as on the practice's own page) and published."""
+    parsed = optional_id(practice_id)
+    if parsed is None:
         raise NotFound(_l("There is no such practice."))
+    practice = practice_service.get_practice(user, parsed)
+    if practice.state is not PracticeState.PUBLISHED:
+        raise InvalidTransition(_l("Only published practices can be transferred."))
     return practice
 
 
-def practice_to_transfer(practice_id: Any) -> Practice:
-    """The practice chosen in a proposal form (the rules about it are propose()'s)."""
-    try:
-        practice = db.session.get(Practice, int(practice_id))
-    except (TypeError, ValueError):
-        practice = None
-    if practice is None:
+def practice_to_transfer(user, practice_id: Any) -> Practice:
+    """The practice chosen in a proposal form: a published one (any other id, or one the user
+    may not read, is "choose a published practice", revealing nothing)."""
+    parsed = optional_id(practice_id)
+    practice = db.session.get(Practice, parsed) if parsed is not None else None
+    if (
+        practice is None
+        or practice.state is not PracticeState.PUBLISHED
+        or not practice_can(user, "read", practice)
+    ):
         raise ValidationError({"practice_id": _l("Choose a published practice.")})
     return practice
 
@@ -82,21 +132,35 @@ def propose(
     today: date | None = None,
     is_demo: bool = False,
 ) -> Transfer:
-    """Start a transfer of a published practice. A focal point either offers its country's
-    practice to another country, or asks for a practice for its own country (expression of
-    interest); the secretariat records a transfer between any two member countries."""
+    """Start a transfer of a published practice.
+
+    The country with the experience (the provider) is the practice's country. A focal point
+    either offers its own country's practice to another country, or asks for another
+    country's practice for its own country (an expression of interest: its country is the
+    recipient, and it may leave the recipient out). A focal point naming any other provider or
+    recipient is refused with a message on that field, never silently rewritten.
+
+    The secretariat records a transfer between any two member countries and alone may name a
+    provider other than the practice's country, e.g. when a country passes on a practice it
+    adapted from another one (triangular cooperation); the provider still defaults to the
+    practice's country."""
     today = today or date.today()
     if practice.state is not PracticeState.PUBLISHED:
         raise ValidationError({"practice_id": _l("Only published practices can be transferred.")})
-    values = {**values, "provider_code": values.get("provider_code") or practice.country_code}
-    focal_point = getattr(user, "is_authenticated", False) and not user.is_secretariat
-    if focal_point and values["provider_code"] != user.country_code:
-        values["recipient_code"] = user.country_code  # an expression of interest
-    cleaned = transfer_data.clean(values, None, today)
+    origin = proposal_origin(user, practice)
+    if origin is None:
+        raise PermissionDenied(_l("You are not allowed to do this."))
+    values, errors = _proposal_countries(user, practice, origin, values)
+    try:
+        cleaned = transfer_data.clean(values, None, today)
+    except ValidationError as error:
+        raise ValidationError({**error.errors, **errors}) from None
+    if errors:
+        raise ValidationError(errors)
     if cleaned["result_id"] is None:
         target = reference.target(TARGET_INDICATOR)
         cleaned["result_id"] = target.result_id if target else None
-    transfer = Transfer(practice=practice, origin=_origin(user, cleaned), is_demo=is_demo)
+    transfer = Transfer(practice=practice, origin=origin, is_demo=is_demo)
     transfer_data.apply(transfer, cleaned)
     authorize(user, "propose", transfer)
     _refuse_duplicate(practice.id, transfer.recipient_code)
@@ -110,9 +174,46 @@ def propose(
     return transfer
 
 
+def _proposal_countries(
+    user, practice: Practice, origin: Origin, values: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, object]]:
+    """The proposal's values with the countries propose() fills in (the practice's country as
+    the provider, the asking country as the recipient), and the messages for countries this
+    user may not name."""
+    errors: dict[str, object] = {}
+    provider = _code(values.get("provider_code")) or practice.country_code
+    recipient = _code(values.get("recipient_code"))
+    if provider != practice.country_code and not can(user, "record_other_provider"):
+        errors["provider_code"] = _l(
+            "The country with the experience is the practice's country: only the Technical "
+            "Secretariat can record another one."
+        )
+    if origin is Origin.REQUEST:
+        if recipient and recipient != user.country_code:
+            errors["recipient_code"] = _l(
+                "You ask for a practice for your own country only: it is the interested country."
+            )
+        recipient = user.country_code
+    return {**values, "provider_code": provider, "recipient_code": recipient}, errors
+
+
+def _code(value: Any) -> str:
+    return str(value or "").strip().upper()
+
+
+def may_change_countries(user, transfer: Transfer) -> bool:
+    """True when the user may move the transfer to other countries: the secretariat, while
+    the transfer is only proposed."""
+    return transfer.status is TransferStatus.PROPOSED and can(user, "change_countries", transfer)
+
+
 def update(user, transfer: Transfer, values: dict[str, Any], today: date | None = None) -> bool:
     """Record the details of the exchange (modality, dates, funding, amounts, result).
-    Returns False when nothing changed."""
+    Returns False when nothing changed.
+
+    The countries are fixed once agreed, and before that only the secretariat changes them
+    (the transfer's origin, which decides who agrees, is derived again). Once a country has
+    confirmed the exchange, only the secretariat corrects what the counting rule reads."""
     authorize(user, "edit", transfer)
     today = today or date.today()
     before = transfer_data.snapshot(transfer)
@@ -130,38 +231,69 @@ def update(user, transfer: Transfer, values: dict[str, Any], today: date | None 
                 )
             }
         )
-    if (
-        cleaned["transferred_on"] != before["transferred_on"]
-        and transfer.is_confirmed_by_both
-        and not can(user, "redate_confirmed", transfer)
-    ):
-        raise ValidationError(
-            {
-                "transferred_on": _l(
-                    "Both countries confirmed this transfer: ask the Technical Secretariat to "
-                    "correct its date."
-                )
-            }
+    if countries_changed and not may_change_countries(user, transfer):
+        raise PermissionDenied(
+            _l(
+                "Only the Technical Secretariat can change the countries of a transfer: cancel "
+                "it and propose a new one."
+            )
         )
+    _check_confirmed(user, transfer, before, cleaned)
     if countries_changed:
-        # A focal point stays one of the two countries of the transfers it edits.
-        probe = Transfer(
-            provider_code=cleaned["provider_code"],
-            recipient_code=cleaned["recipient_code"],
-            status=transfer.status,
-            origin=transfer.origin,
-        )
-        authorize(user, "edit", probe)
         _refuse_duplicate(transfer.practice_id, cleaned["recipient_code"], transfer.id)
     changes = audit.diff(transfer_data.audit_values(before), transfer_data.audit_values(cleaned))
     if not changes:
         return False
     transfer_data.apply(transfer, cleaned)
+    if countries_changed:
+        origin = _origin_of(transfer)
+        if origin is not transfer.origin:
+            changes["origin"] = [transfer.origin.value, origin.value]
+            transfer.origin = origin
     if cleaned["transferred_on"] != before["transferred_on"]:
         followups.reschedule(transfer)
     audit.record(user, "transfer.update", ENTITY, transfer.id, changes)
     db.session.commit()
     return True
+
+
+def _check_confirmed(user, transfer: Transfer, before: dict, cleaned: dict) -> None:
+    """Once a country has confirmed, only the secretariat changes what the counting rule reads
+    (transfers.data.CONFIRMED_FIELDS); and nobody moves the exchange after a confirmation."""
+    if not transfer.confirmations:
+        return
+    changed = [f for f in transfer_data.CONFIRMED_FIELDS if cleaned[f] != before[f]]
+    if changed and not can(user, "correct_confirmed", transfer):
+        message = _l(
+            "A country has already confirmed this transfer: ask the Technical Secretariat to "
+            "correct it."
+        )
+        raise ValidationError(dict.fromkeys(changed, message))
+    first = min(transfer.confirmations, key=lambda c: c.confirmed_on)
+    transferred_on = cleaned["transferred_on"]
+    if "transferred_on" in changed and transferred_on and transferred_on > first.confirmed_on:
+        raise ValidationError(
+            {
+                "transferred_on": _l(
+                    "Cannot be after a country's confirmation of the exchange (%(date)s).",
+                    date=format_date(first.confirmed_on),
+                )
+            }
+        )
+
+
+def _origin_of(transfer: Transfer) -> Origin:
+    """Who started the transfer, for its current countries: its author's country if that is
+    still one of them (then the other one agrees), else the secretariat's record (either
+    agrees)."""
+    author = db.session.get(User, transfer.created_by_id) if transfer.created_by_id else None
+    if author is None or author.is_secretariat or author.country_code is None:
+        return Origin.RECORD
+    if author.is_focal_point_of(transfer.provider_code):
+        return Origin.OFFER
+    if author.is_focal_point_of(transfer.recipient_code):
+        return Origin.REQUEST
+    return Origin.RECORD
 
 
 def move(
@@ -270,6 +402,19 @@ def confirm(
     db.session.commit()
 
 
+def sides_to_confirm(user, transfer: Transfer) -> list[Side]:
+    """The countries this user may still confirm the exchange for (see confirm()): once it has
+    taken place, its own country for a focal point of either side, and every country for the
+    secretariat (on its behalf), as long as that country has not confirmed yet."""
+    if not transfer.has_taken_place or not can(user, "confirm", transfer):
+        return []
+    if can(user, "confirm_on_behalf", transfer):
+        sides = list(Side)
+    else:
+        sides = [transfer.side_of(user.country_code)]
+    return [side for side in sides if side is not None and transfer.confirmation(side) is None]
+
+
 def _confirmation_date(transfer: Transfer, on: date | str | None, today: date) -> date:
     errors: dict[str, object] = {}
     on = transfer_data.parse_date(on, "on", errors) or today
@@ -300,12 +445,6 @@ def _confirming_side(user, transfer: Transfer, side, note: str, on_behalf: bool)
             {"note": _l("Say on what grounds you confirm on the country's behalf.")}
         )
     return Side(side)
-
-
-def _origin(user, cleaned: dict[str, Any]) -> Origin:
-    if not getattr(user, "is_authenticated", False) or user.is_secretariat:
-        return Origin.RECORD
-    return Origin.OFFER if cleaned["provider_code"] == user.country_code else Origin.REQUEST
 
 
 def _refuse_duplicate(practice_id: int, recipient_code: str, exclude_id: int | None = None):

@@ -76,8 +76,7 @@ def join(training_id: int):
     form = ParticipantForm()
     if not form.validate_on_submit():
         abort(400)
-    participant_id = request.form.get("user_id", type=int)
-    service.join(current_user, training, participant_id)
+    service.join(current_user, training, request.form.get("user_id"))
     flash(_("The participation is recorded."), "success")
     return redirect(url_for(".detail", training_id=training.id), 303)
 

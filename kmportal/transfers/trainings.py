@@ -14,6 +14,7 @@ from kmportal.audit import service as audit
 from kmportal.auth.models import Role, User
 from kmportal.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from kmportal.extensions import db
+from kmportal.ids import optional_id
 from kmportal.transfers.data import parse_date
 from kmportal.transfers.enums import TrainingModality
 from kmportal.transfers.models import Training, TrainingParticipant
@@ -29,8 +30,9 @@ def authorize(user, action: str, training: Training | None = None) -> None:
         raise PermissionDenied(_l("You are not allowed to do this."))
 
 
-def get_training(user, training_id: int, action: str = "read") -> Training:
-    training = db.session.get(Training, training_id)
+def get_training(user, training_id: Any, action: str = "read") -> Training:
+    training_id = optional_id(training_id)
+    training = db.session.get(Training, training_id) if training_id else None
     if training is None:
         raise NotFound(_l("There is no such training."))
     authorize(user, action, training)
@@ -71,14 +73,22 @@ def update(user, training: Training, values: dict[str, Any]) -> bool:
 
 
 def join(
-    user, training: Training, participant_id: int | None = None, today: date | None = None
+    user, training: Training, participant_id: Any = None, today: date | None = None
 ) -> TrainingParticipant:
-    """Record that a focal point took part: itself, or anyone when the secretariat does it;
-    once the training has started."""
+    """Record that a focal point took part: itself (no participant given), or anyone when
+    the secretariat does it; once the training has started. A participant that cannot be an
+    id is refused, not read as "oneself"."""
     authorize(user, "join", training)
     if training.starts_on > (today or date.today()):
         raise InvalidTransition(_l("Taking part is recorded once the training has started."))
     participant = user
+    if participant_id not in (None, ""):
+        parsed = optional_id(participant_id)
+        if parsed is None:
+            raise ValidationError({"user_id": _l("Choose a focal point.")})
+        participant_id = parsed
+    else:
+        participant_id = None
     if participant_id is not None and participant_id != user.id:
         authorize(user, "manage_participants", training)
         participant = db.session.get(User, participant_id)

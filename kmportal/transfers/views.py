@@ -23,12 +23,13 @@ from kmportal.audit import service as audit
 from kmportal.errors import ValidationError
 from kmportal.extensions import db
 from kmportal.forms_util import apply_errors, select_choices
+from kmportal.ids import page_number
 from kmportal.practices.enums import Theme
 from kmportal.progress.rules import counts_toward_target
 from kmportal.reference import queries as reference
 from kmportal.transfers import data as transfer_data
 from kmportal.transfers import followups, queries, service
-from kmportal.transfers.enums import FundingMode, Modality, TransferStatus
+from kmportal.transfers.enums import FundingMode, Modality, Origin, TransferStatus
 from kmportal.transfers.forms import (
     ConfirmForm,
     EvidenceForm,
@@ -47,7 +48,10 @@ def index():
     filters = queries.TransferFilters.from_args(request.args)
     target = reference.target(service.TARGET_INDICATOR)
     page = queries.page(
-        filters, target, request.args.get("page", 1, type=int), current_app.config["PER_PAGE"]
+        filters,
+        target,
+        request.args.get("page", 1, type=page_number),
+        current_app.config["PER_PAGE"],
     )
     return render_template(
         "transfers/list.html",
@@ -66,17 +70,19 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def propose():
-    practice_id = request.values.get("practice_id") or request.args.get("practice")
-    practice = service.get_practice(practice_id) if practice_id else None
+    # Opened from a practice's page (?practice=ID, kept when the form posts back) or with a
+    # practice picker (the practice_id field).
+    practice_id = request.args.get("practice")
+    practice = service.practice_for_proposal(current_user, practice_id) if practice_id else None
     form = _transfer_form(practice=practice)
     if request.method == "GET":
-        form.fill(_proposal_defaults(practice))
+        form.fill(service.proposal_defaults(current_user, practice))
     if form.validate_on_submit():
         transfer = apply_errors(
             form,
             lambda: service.propose(
                 current_user,
-                practice or service.practice_to_transfer(form.practice_id.data),
+                practice or service.practice_to_transfer(current_user, form.practice_id.data),
                 form.values(),
             ),
         )
@@ -103,6 +109,7 @@ def detail(transfer_id: int):
         ],
         all_steps=STEPS,
         can=lambda action: can(current_user, action, transfer),
+        sides_to_confirm=service.sides_to_confirm(current_user, transfer),
         step_form=StepForm(),
         confirm_form=ConfirmForm(),
         evidence_form=EvidenceForm(),
@@ -178,7 +185,12 @@ def confirm(transfer_id: int):
             flash(_("The confirmation is recorded."), "success")
             return redirect(url_for(".detail", transfer_id=transfer.id))
     status = 422 if form.errors or form.form_errors else 200
-    return render_template("transfers/confirm.html", transfer=transfer, form=form), status
+    return render_template(
+        "transfers/confirm.html",
+        transfer=transfer,
+        form=form,
+        on_behalf=can(current_user, "confirm_on_behalf", transfer),
+    ), status
 
 
 @bp.route("/<int:transfer_id>/follow-ups/new", methods=["GET", "POST"])
@@ -248,7 +260,7 @@ def due():
     country = followups.due_country(current_user, request.args.get("country"))
     page = followups.due_list(
         current_user,
-        request.args.get("page", 1, type=int),
+        request.args.get("page", 1, type=page_number),
         current_app.config["PER_PAGE"],
         country,
     )
@@ -285,27 +297,20 @@ def _transfer_form(practice=None, transfer=None) -> TransferForm:
     return form
 
 
-def _proposal_defaults(practice) -> dict:
-    target = reference.target(service.TARGET_INDICATOR)
-    values = {
-        "practice_id": practice.id if practice else "",
-        "modality": Modality.BILATERAL.value,
-        "proposed_on": date.today().isoformat(),
-        "result_id": target.result_id if target else "",
-    }
-    if practice is not None:
-        values["provider_code"] = practice.country_code
-        if not current_user.is_secretariat and current_user.country_code != practice.country_code:
-            values["recipient_code"] = current_user.country_code
-    return values
-
-
 def _render_form(form: TransferForm, transfer, practice):
     status = 422 if form.errors or form.form_errors else 200
+    if transfer is not None:
+        origin, countries_editable = None, service.may_change_countries(current_user, transfer)
+    else:
+        origin = service.proposal_origin(current_user, practice) if practice else None
+        countries_editable = True
     return render_template(
         "transfers/form.html",
         form=form,
         transfer=transfer,
         practice=practice,
+        origin=origin,
+        origins=Origin,
+        countries_editable=countries_editable,
         currencies=transfer_data.currency_codes(),
     ), status

@@ -42,7 +42,7 @@ def make_some(transfers):
 
 def test_dashboard_numbers(transfers, secretariat):
     make_some(transfers)
-    board = queries.dashboard(today=date(2017, 1, 1))
+    board = queries.dashboard(secretariat, today=date(2017, 1, 1))
     assert (board.counted, board.quantity, board.percent) == (3, 15, 20)
     assert (board.live, board.cancelled) == (5, 1)
     # All three were transferred in March 2016, the sixth month of the period.
@@ -104,7 +104,7 @@ def test_trainings_are_counted_by_country_and_modality(transfers, focal_br, foca
     for training in (virtual, in_person):
         trainings.join(focal_br, training)
     trainings.join(focal_co, virtual)
-    board = queries.dashboard()
+    board = queries.dashboard(secretariat)
     rows = {row.country.code: row.by_modality for row in board.trainings}
     assert rows["BR"] == {TrainingModality.VIRTUAL: 1, TrainingModality.IN_PERSON: 1}
     assert rows["CO"] == {TrainingModality.VIRTUAL: 1, TrainingModality.IN_PERSON: 0}

@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 
+from kmportal.auth.models import User
 from kmportal.demo import loader
 from kmportal.extensions import db
 from kmportal.progress import queries
@@ -19,7 +20,8 @@ def test_demo_transfers_cover_every_status_funding_mode_and_follow_up(app):
     assert all(t.is_demo for t in transfers)
     cancelled = [t for t in transfers if t.status is TransferStatus.CANCELLED]
     assert any(t.lessons_learned for t in cancelled)
-    board = queries.dashboard()
+    secretariat = db.session.scalar(sa.select(User).where(User.email == loader.SECRETARIAT_EMAIL))
+    board = queries.dashboard(secretariat)
     assert board.counted == 8  # inside October 2015 – September 2016, confirmed by both
     assert board.follow_ups["overdue"] > 0
     assert sum(board.training_totals.values()) == db.session.scalar(

@@ -88,3 +88,26 @@ def test_follow_ups_export_is_for_the_network(client, auth, transfers, focal_co)
     pending = [r for r in rows[1:] if not r[header.index("Done on")]]
     assert all(r[header.index("Overdue")] == "yes" for r in pending)
     assert len(read_xlsx(client.get("/exports/follow-ups.xlsx"))) == 7
+
+
+def test_the_export_functions_decide_what_the_network_reads(transfers, secretariat):
+    """The follow-up export checked nothing itself: only the view kept readers out."""
+    from datetime import date
+
+    import pytest
+    from flask_login import AnonymousUserMixin
+
+    from kmportal.errors import PermissionDenied
+    from kmportal.progress import exports, queries
+    from kmportal.transfers.queries import TransferFilters
+
+    transfers.make("transferred", amount_recipient="1500", currency_recipient="COP")
+    anonymous, filters, target = AnonymousUserMixin(), TransferFilters(), queries.current_target()
+    with pytest.raises(PermissionDenied):
+        exports.follow_up_table(anonymous, filters, target, "en", date.today())
+    header, rows = exports.follow_up_table(secretariat, filters, target, "en", date.today())
+    assert len(rows) == 3
+    header, rows = exports.transfer_table(anonymous, filters, target, "en")
+    assert "Amount: Interested country" not in header and len(rows) == 1
+    header, rows = exports.transfer_table(secretariat, filters, target, "en")
+    assert rows[0][header.index("Amount: Interested country")] == 1500

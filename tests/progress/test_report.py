@@ -24,3 +24,24 @@ def test_report_has_target_progress_transfers_funding_and_overdue_follow_ups(
     page = client.get("/dashboard/report").get_data(as_text=True)
     assert "Overdue follow-ups" in page
     assert page.count("months after the transfer") == 3
+
+
+def test_the_follow_ups_of_the_dashboard_and_report_are_decided_by_the_queries(
+    transfers, secretariat
+):
+    from datetime import date
+
+    import pytest
+    from flask_login import AnonymousUserMixin
+
+    from kmportal.errors import PermissionDenied
+    from kmportal.progress import queries
+
+    transfers.make("transferred")
+    anonymous, today = AnonymousUserMixin(), date(2019, 1, 1)
+    assert queries.dashboard(anonymous, today).follow_ups == {}
+    assert queries.dashboard(secretariat, today).follow_ups["overdue"] == 3
+    assert queries.report(anonymous, today).overdue is None
+    assert len(queries.report(secretariat, today).overdue) == 3
+    with pytest.raises(PermissionDenied):
+        queries.overdue_follow_ups(anonymous, today)

@@ -7,6 +7,7 @@ import pytest
 
 from kmportal.auth.models import Role
 from tests.conftest import make_user
+from tests.slow.conftest import postgres_app, postgres_url  # noqa: F401 (test_odd_input)
 from tests.transfers.factories import TransferFactory
 
 

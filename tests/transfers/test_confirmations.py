@@ -91,3 +91,78 @@ def test_once_confirmed_only_the_secretariat_corrects_the_transfer_date(
     db.session.rollback()
     assert service.update(secretariat, transfer, {**values, "transferred_on": "2016-03-20"})
     assert transfer.transferred_on == date(2016, 3, 20)
+
+
+def _other_result_id(transfer) -> int:
+    import sqlalchemy as sa
+
+    from kmportal.reference.models import Result
+
+    return db.session.scalar(sa.select(Result.id).where(Result.id != transfer.result_id).limit(1))
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("result_id", None), ("transferred_on", "2016-03-10"), ("adopted_on", "2016-06-02")],
+)
+def test_once_a_country_confirmed_only_the_secretariat_changes_what_counting_reads(
+    transfers, focal_br, focal_co, secretariat, field, value
+):
+    """A focal point moved a confirmed transfer to another result: it stopped counting."""
+    from kmportal.transfers import data
+
+    transfer = transfers.make("adopted", confirmed=False)
+    service.confirm(focal_br, transfer, on=date(2016, 4, 1))
+    value = value or str(_other_result_id(transfer))
+    values = {**data.form_values(data.snapshot(transfer)), field: value}
+    before = data.snapshot(transfer)[field]
+    for party in (focal_co, focal_br):
+        with pytest.raises(ValidationError) as error:
+            service.update(party, transfer, values)
+        db.session.rollback()
+        assert set(error.value.errors) == {field}
+        assert data.snapshot(transfer)[field] == before
+    assert service.update(secretariat, transfer, values)
+    assert str(data.snapshot(transfer)[field]) == value
+
+
+def test_other_details_stay_editable_after_a_confirmation(transfers, focal_br, focal_co):
+    from kmportal.transfers import data
+
+    transfer = transfers.make("transferred", confirmed=False)
+    service.confirm(focal_br, transfer, on=date(2016, 4, 1))
+    values = {**data.form_values(data.snapshot(transfer)), "lessons_learned": "Firmar antes."}
+    assert service.update(focal_co, transfer, values)
+
+
+def test_the_exchange_is_never_moved_after_a_confirmation(
+    transfers, focal_br, focal_co, secretariat
+):
+    """Before the second confirmation, the transfer date cannot move past the first one."""
+    from kmportal.transfers import data
+
+    transfer = transfers.make("transferred", confirmed=False)
+    service.confirm(focal_br, transfer, on=date(2016, 4, 1))
+    values = data.form_values(data.snapshot(transfer))
+    for user in (focal_co, secretariat):
+        with pytest.raises(ValidationError) as error:
+            service.update(user, transfer, {**values, "transferred_on": "2016-04-10"})
+        db.session.rollback()
+        assert set(error.value.errors) == {"transferred_on"}
+        assert transfer.transferred_on == date(2016, 3, 15)
+    assert service.update(secretariat, transfer, {**values, "transferred_on": "2016-03-31"})
+    service.confirm(focal_co, transfer, on=date(2016, 4, 2))
+    assert transfer.fully_confirmed_on == date(2016, 4, 2)
+
+
+def test_who_may_still_confirm(transfers, focal_br, focal_co, focal_mx, secretariat):
+    transfer = transfers.make("in_progress")
+    assert service.sides_to_confirm(focal_br, transfer) == []  # not taken place yet
+    service.move(secretariat, transfer, "complete", on=date(2016, 3, 15))
+    assert service.sides_to_confirm(focal_br, transfer) == [Side.PROVIDER]
+    assert service.sides_to_confirm(focal_mx, transfer) == []
+    assert service.sides_to_confirm(secretariat, transfer) == [Side.PROVIDER, Side.RECIPIENT]
+    service.confirm(focal_br, transfer)
+    assert service.sides_to_confirm(focal_br, transfer) == []
+    assert service.sides_to_confirm(focal_co, transfer) == [Side.RECIPIENT]
+    assert service.sides_to_confirm(secretariat, transfer) == [Side.RECIPIENT]

@@ -33,7 +33,8 @@ MATRIX = [
     row("GET", "/transfers/999999", 404, 404, 404, 404, 404),
     row("GET", "/transfers/new", LOGIN, 200, 200, 200, 200),
     row("GET", "/transfers/new?practice={practice}", LOGIN, 200, 200, 200, 200),
-    row("POST", "/transfers/new", LOGIN, 302, 302, 302, 302, data="proposal"),
+    # BR's practice offered to PE: Colombia and Mexico may only ask for it for themselves.
+    row("POST", "/transfers/new", LOGIN, 302, 422, 422, 302, data="proposal"),
     row("GET", "/transfers/{proposed}/edit", LOGIN, 200, 200, 403, 200),
     row("POST", "/transfers/{proposed}/edit", LOGIN, 302, 302, 403, 302, data="edit"),
     row("GET", "/transfers/{cancelled}/edit", LOGIN, 403, 403, 403, 200),

@@ -2,6 +2,8 @@
 
 import io
 
+import pytest
+
 from kmportal.extensions import db
 from kmportal.transfers.enums import TransferStatus
 from kmportal.transfers.models import Transfer
@@ -232,3 +234,140 @@ def test_asking_form_keeps_the_countries_hidden(client, auth, transfers, focal_c
     assert '<input type="hidden" name="provider_code" value="BR">' in page
     assert '<input type="hidden" name="recipient_code" value="CO">' in page
     assert "<select" not in page.split('name="purpose"')[0].split("<form")[-1]
+
+
+def test_proposal_form_follows_the_practices_read_rule(
+    client, auth, transfers, practices, focal_br, focal_co, secretariat
+):
+    """/transfers/new?practice=ID showed a Brazilian draft's title to Colombia's focal point."""
+    draft = practices.make(focal_br, "draft", title="Borrador reservado de Brasil")
+    archived = practices.make(focal_br, "archived", title="Practica retirada de Brasil")
+    own_draft = practices.make(focal_co, "draft", title="Borrador propio de Colombia")
+    auth.login(focal_co)
+    for practice in (draft, archived):
+        response = client.get(f"/transfers/new?practice={practice.id}")
+        assert response.status_code == 403  # as on /practices/<id>
+        assert practice.title not in response.get_data(as_text=True)
+    assert client.get(f"/transfers/new?practice={own_draft.id}").status_code == 409
+    response = client.post("/transfers/new", data=transfer_values(practice_id=draft.id))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Choose a published practice." in page
+    assert draft.title not in page
+    auth.logout()
+    auth.login(secretariat)
+    assert client.get(f"/transfers/new?practice={draft.id}").status_code == 409
+    assert client.get(f"/transfers/new?practice={transfers.practice('BR').id}").status_code == 200
+    assert db.session.query(Transfer).count() == 0
+
+
+def test_asking_for_another_country_is_refused_on_the_form(client, auth, transfers, focal_co):
+    """Colombia's focal point posted BR → AR and got BR → CO without a word."""
+    practice = transfers.practice("BR")
+    auth.login(focal_co)
+    response = client.post(
+        f"/transfers/new?practice={practice.id}",
+        data=transfer_values(practice_id=practice.id, provider_code="BR", recipient_code="AR"),
+    )
+    assert response.status_code == 422
+    assert "You ask for a practice for your own country" in response.get_data(as_text=True)
+    assert db.session.query(Transfer).count() == 0
+
+
+def test_focal_points_see_the_countries_of_a_proposed_transfer_as_fixed(
+    client, auth, transfers, focal_co, secretariat
+):
+    transfer = transfers.make("proposed", author=focal_co)
+    auth.login(focal_co)
+    page = client.get(f"/transfers/{transfer.id}/edit").get_data(as_text=True)
+    assert '<input type="hidden" name="recipient_code" value="CO">' in page
+    response = client.post(
+        f"/transfers/{transfer.id}/edit",
+        data=transfer_values(provider_code="CO", recipient_code="BR"),
+    )
+    assert response.status_code == 403
+    assert (transfer.provider_code, transfer.recipient_code) == ("BR", "CO")
+    auth.logout()
+    auth.login(secretariat)
+    page = client.get(f"/transfers/{transfer.id}/edit").get_data(as_text=True)
+    assert '<select id="recipient_code" name="recipient_code"' in page
+
+
+def test_confirmation_notes_are_for_the_network(client, auth, transfers, focal_co):
+    transfer = transfers.make("transferred")  # confirmed on both countries' behalf, with a note
+    page = client.get(f"/transfers/{transfer.id}").get_data(as_text=True)
+    assert "Brazil confirmed on" in page
+    assert "Acta de la reunión de la Red." not in page
+    assert "on the country" not in page
+    auth.login(focal_co)
+    page = client.get(f"/transfers/{transfer.id}").get_data(as_text=True)
+    assert "Acta de la reunión de la Red." in page and "on the country" in page
+
+
+def test_the_confirm_button_is_for_who_may_still_confirm(
+    client, auth, transfers, focal_br, focal_co
+):
+    from kmportal.transfers import service
+
+    transfer = transfers.make("transferred", confirmed=False)
+    service.confirm(focal_br, transfer)
+    button = f'href="/transfers/{transfer.id}/confirm"'
+    auth.login(focal_br)
+    assert button not in client.get(f"/transfers/{transfer.id}").get_data(as_text=True)
+    auth.logout()
+    auth.login(focal_co)
+    assert button in client.get(f"/transfers/{transfer.id}").get_data(as_text=True)
+
+
+WITHDRAWN_TITLE = "Programa retirado de Brasil"
+PUBLIC_PAGES = [
+    "/transfers/{id}",
+    "/transfers/",
+    "/dashboard/report",
+    "/countries/BR",
+    "/countries/CO",
+    "/plan",
+    "/exports/transfers.csv",
+    "/exports/transfers.xlsx",
+]
+NETWORK_PAGES = ["/transfers/follow-ups", "/exports/follow-ups.csv", "/exports/follow-ups.xlsx"]
+
+
+def _text(response) -> str:
+    if response.mimetype.startswith("application/vnd.openxmlformats"):
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(io.BytesIO(response.get_data()), read_only=True).active
+        return "\n".join(
+            " ".join(str(v) for v in row if v is not None)
+            for row in sheet.iter_rows(values_only=True)
+        )
+    return response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"),
+    [("anonymous", False), ("recipient", False), ("provider", True), ("secretariat", True)],
+)
+def test_a_withdrawn_practice_is_named_only_to_those_who_may_read_it(
+    client, auth, transfers, focal_br, focal_co, secretariat, role, shown
+):
+    """An archived practice's title stayed on the public transfer pages and exports."""
+    from kmportal.practices import service as practice_service
+
+    practice = transfers.practice("BR", title=WITHDRAWN_TITLE)
+    transfer = transfers.make("transferred", practice=practice)
+    practice_service.archive(secretariat, practice)
+    user = {"recipient": focal_co, "provider": focal_br, "secretariat": secretariat}.get(role)
+    pages = PUBLIC_PAGES
+    if user is not None:
+        auth.login(user)
+        pages = PUBLIC_PAGES + NETWORK_PAGES
+    for url in pages:
+        response = client.get(url.format(id=transfer.id))
+        assert response.status_code == 200, url
+        text = _text(response)
+        assert f"/transfers/{transfer.id}" in text or str(transfer.id) in text, url
+        assert (WITHDRAWN_TITLE in text) is shown, url
+        assert ("Practice withdrawn" in text) is not shown, url
+    page = client.get(f"/transfers/{transfer.id}").get_data(as_text=True)
+    assert (f'href="/practices/{practice.id}"' in page) is shown

@@ -2,7 +2,8 @@
 
 import pytest
 
-from kmportal.errors import PermissionDenied
+from kmportal.errors import PermissionDenied, ValidationError
+from kmportal.extensions import db
 from kmportal.transfers import service
 from kmportal.transfers.enums import Origin, TransferStatus
 from kmportal.transfers.models import Transfer
@@ -17,8 +18,10 @@ EXPECTED = {
     "read": (Y, Y, Y, Y, Y),
     "read_full": (N, Y, Y, Y, Y),
     "propose": (N, Y, Y, N, Y),
+    "record_other_provider": (N, N, N, N, Y),
     "edit": (N, Y, Y, N, Y),
-    "redate_confirmed": (N, N, N, N, Y),
+    "change_countries": (N, N, N, N, Y),
+    "correct_confirmed": (N, N, N, N, Y),
     "agree": (N, Y, N, N, Y),
     "start": (N, Y, Y, N, Y),
     "complete": (N, Y, Y, N, Y),
@@ -92,8 +95,14 @@ def test_focal_point_cannot_act_on_other_countries_transfer(transfers, focal_mx)
 
 def test_focal_point_cannot_propose_between_two_other_countries(transfers, focal_mx):
     practice = transfers.practice("BR")
-    # Mexico asking for a Brazilian practice makes Mexico the recipient: allowed.
-    asked = service.propose(focal_mx, practice, {"recipient_code": "CO"})
+    with pytest.raises(ValidationError) as error:
+        service.propose(focal_mx, practice, {"recipient_code": "CO"})
+    db.session.rollback()
+    assert set(error.value.errors) == {"recipient_code"}
+    assert db.session.query(Transfer).count() == 0
+    # Mexico asking for a Brazilian practice (the recipient left out) makes Mexico the
+    # recipient: allowed.
+    asked = service.propose(focal_mx, practice, {})
     assert asked.recipient_code == "MX"
 
 
@@ -102,3 +111,24 @@ def test_focal_point_cannot_edit_itself_out_of_a_transfer(transfers, focal_co):
     with pytest.raises(PermissionDenied):
         service.update(focal_co, transfer, transfer_values(recipient_code="PE"))
     assert transfer.recipient_code == "CO"
+
+
+def test_the_service_says_how_each_user_may_start_a_transfer(
+    people, transfers, practices, focal_br
+):
+    """The practice page and the proposal form ask the service rather than re-derive it."""
+    practice = transfers.practice("BR")
+    expected = {
+        "anonymous": None,
+        "provider": Origin.OFFER,
+        "recipient": Origin.REQUEST,
+        "other": Origin.REQUEST,
+        "secretariat": Origin.RECORD,
+    }
+    for role, origin in expected.items():
+        assert service.proposal_origin(people[role], practice) is origin, role
+        assert service.proposal_origin(people[role], practices.make(focal_br, "draft")) is None
+    asked = service.proposal_defaults(people["recipient"], practice)
+    assert (asked["provider_code"], asked["recipient_code"]) == ("BR", "CO")
+    offered = service.proposal_defaults(people["provider"], practice)
+    assert offered["provider_code"] == "BR" and "recipient_code" not in offered

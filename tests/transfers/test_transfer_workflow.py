@@ -3,10 +3,13 @@ from datetime import date
 import pytest
 
 from kmportal.audit import service as audit
-from kmportal.errors import InvalidTransition, ValidationError
+from kmportal.auth.models import Role
+from kmportal.errors import InvalidTransition, PermissionDenied, ValidationError
 from kmportal.extensions import db
 from kmportal.transfers import service
 from kmportal.transfers.enums import Origin, TransferStatus
+from kmportal.transfers.models import Transfer
+from kmportal.transfers.permissions import can
 from kmportal.transfers.workflow import STEPS, allowed_steps, next_status
 from tests.transfers.factories import DATES
 
@@ -143,10 +146,96 @@ def test_origin_records_who_started_the_transfer(transfers, focal_br, focal_co, 
     assert recorded.result.code == "3.1"  # the result of the "practices_transferred" target
 
 
-def test_focal_point_asking_for_a_practice_is_always_the_recipient(transfers, focal_co):
+def test_focal_point_asking_for_another_recipient_is_refused_not_rewritten(transfers, focal_co):
     practice = transfers.practice("BR")
-    transfer = service.propose(focal_co, practice, {"provider_code": "BR", "recipient_code": "PE"})
-    assert transfer.recipient_code == "CO"
+    with pytest.raises(ValidationError) as error:
+        service.propose(focal_co, practice, {"provider_code": "BR", "recipient_code": "AR"})
+    db.session.rollback()
+    assert set(error.value.errors) == {"recipient_code"}
+    assert "your own country" in str(error.value.errors["recipient_code"])
+    assert db.session.query(Transfer).count() == 0
+    # Naming itself, or leaving the recipient out, is asking for its own country.
+    transfer = service.propose(focal_co, practice, {"provider_code": "BR", "recipient_code": "CO"})
+    assert (transfer.provider_code, transfer.recipient_code) == ("BR", "CO")
+
+
+@pytest.mark.parametrize(("who", "provider", "recipient"), [("co", "CO", "AR"), ("br", "MX", "PE")])
+def test_focal_point_proposes_with_the_practices_country_as_provider(
+    transfers, focal_br, focal_co, who, provider, recipient
+):
+    """A CO focal point made a transfer of a Brazilian practice CO → AR: Brazil never took
+    part. The provider is the practice's country for focal points."""
+    user = {"br": focal_br, "co": focal_co}[who]
+    practice = transfers.practice("BR")
+    with pytest.raises(ValidationError) as error:
+        service.propose(user, practice, {"provider_code": provider, "recipient_code": recipient})
+    db.session.rollback()
+    assert "provider_code" in error.value.errors
+    assert db.session.query(Transfer).count() == 0
+
+
+def test_only_the_secretariat_records_a_provider_other_than_the_practices_country(
+    transfers, secretariat
+):
+    practice = transfers.practice("BR")
+    transfer = service.propose(
+        secretariat,
+        practice,
+        {
+            "provider_code": "MX",
+            "recipient_code": "PE",
+            "modality": "triangular",
+            "partner_name": "OIT",
+        },
+    )
+    assert (transfer.provider_code, transfer.origin) == ("MX", Origin.RECORD)
+    assert service.propose(secretariat, practice, {"recipient_code": "CO"}).provider_code == "BR"
+
+
+def test_a_focal_point_cannot_turn_a_request_around_and_agree_to_it(transfers, focal_co):
+    """Colombia asked Brazil (BR → CO, Brazil agrees); editing it into CO → BR kept the origin
+    "request", so Colombia became the provider that agrees to its own request."""
+    from tests.transfers.factories import transfer_values
+
+    transfer = transfers.make("proposed", author=focal_co)
+    assert transfer.origin is Origin.REQUEST
+    with pytest.raises(PermissionDenied):
+        service.update(focal_co, transfer, transfer_values(provider_code="CO", recipient_code="BR"))
+    db.session.rollback()
+    assert (transfer.provider_code, transfer.recipient_code) == ("BR", "CO")
+    assert not can(focal_co, "agree", transfer)
+    with pytest.raises(PermissionDenied):
+        service.move(focal_co, transfer, "agree", on=date(2015, 11, 1))
+
+
+@pytest.mark.parametrize(
+    ("provider", "recipient", "origin", "agrees"),
+    [
+        ("CO", "BR", Origin.OFFER, "BR"),  # turned around: Colombia now offers, Brazil agrees
+        ("MX", "CO", Origin.REQUEST, "MX"),  # Colombia still asks, the new provider agrees
+        ("BR", "PE", Origin.RECORD, "BR PE"),  # Colombia is out: the secretariat's record
+    ],
+)
+def test_secretariat_changing_the_countries_derives_who_agrees_again(
+    transfers, secretariat, focal_co, focal_br, provider, recipient, origin, agrees
+):
+    from tests.conftest import make_user
+    from tests.transfers.factories import transfer_values
+
+    transfer = transfers.make("proposed", author=focal_co)
+    service.update(
+        secretariat, transfer, transfer_values(provider_code=provider, recipient_code=recipient)
+    )
+    assert (transfer.provider_code, transfer.recipient_code) == (provider, recipient)
+    assert transfer.origin is origin
+    changes = audit.history("transfer", transfer.id)[0].changes
+    assert changes.get("origin", ["request", "request"]) == ["request", origin.value]
+    people = {"BR": focal_br, "CO": focal_co}
+    for code in {provider, recipient}:
+        person = people.get(code) or make_user(
+            f"focal.{code.lower()}@example.org", Role.FOCAL_POINT, code
+        )
+        assert can(person, "agree", transfer) is (code in agrees.split()), code
 
 
 def test_only_published_practices_are_transferred(practices, focal_br, secretariat):
