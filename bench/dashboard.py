@@ -83,7 +83,8 @@ def reader_client(app, reader: str, secretariat_id: int):
     if reader == "secretariat":
         with client.session_transaction() as session:
             session["_user_id"], session["_fresh"] = str(secretariat_id), True
-    page = client.get("/dashboard").get_data(as_text=True)  # warm up
+    # Warm up, and check the reader sees what its role sees (English page for the check).
+    page = client.get("/dashboard?lang=en").get_data(as_text=True)
     assert ("follow-ups overdue" in page) is (reader == "secretariat")
     return client
 
