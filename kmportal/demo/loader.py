@@ -99,7 +99,7 @@ def _demo_transfer(record: dict, practice: Practice, provider: str, people: dict
     """Propose, move through the recorded steps, confirm and follow up one demo transfer."""
     from datetime import date, timedelta
 
-    from kmportal.transfers import followups
+    from kmportal.transfers import confirmations, followups
     from kmportal.transfers import service as transfers
     from kmportal.transfers.workflow import STEPS
 
@@ -137,9 +137,9 @@ def _demo_transfer(record: dict, practice: Practice, provider: str, people: dict
         on = transfer.transferred_on + timedelta(weeks=weeks)
         if who == "secretariat":
             note = "Confirmado en la reunión virtual de la Red."
-            transfers.confirm(secretariat, transfer, side, note, on=on)
+            confirmations.confirm(secretariat, transfer, side, note, on=on)
         else:
-            transfers.confirm(people[side], transfer, side, on=on)
+            confirmations.confirm(people[side], transfer, side, on=on)
     scheduled = [f for f in transfer.follow_ups if f.scheduled_months]
     for entry in record.get("follow_ups", []):
         pending = scheduled[entry["due"]] if entry.get("due") is not None else None

@@ -27,8 +27,8 @@ from kmportal.ids import page_number
 from kmportal.practices.enums import Theme
 from kmportal.progress.rules import counts_toward_target
 from kmportal.reference import queries as reference
+from kmportal.transfers import confirmations, followups, queries, service
 from kmportal.transfers import data as transfer_data
-from kmportal.transfers import followups, queries, service
 from kmportal.transfers.enums import FundingMode, Modality, Origin, TransferStatus
 from kmportal.transfers.forms import (
     ConfirmForm,
@@ -109,7 +109,7 @@ def detail(transfer_id: int):
         ],
         all_steps=STEPS,
         can=lambda action: can(current_user, action, transfer),
-        sides_to_confirm=service.sides_to_confirm(current_user, transfer),
+        sides_to_confirm=confirmations.sides_to_confirm(current_user, transfer),
         step_form=StepForm(),
         confirm_form=ConfirmForm(),
         evidence_form=EvidenceForm(),
@@ -177,7 +177,7 @@ def confirm(transfer_id: int):
     if form.validate_on_submit():
         done = apply_errors(
             form,
-            lambda: service.confirm(
+            lambda: confirmations.confirm(
                 current_user, transfer, form.side.data or None, form.note.data, form.on.data
             ),
         )

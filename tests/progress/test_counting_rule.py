@@ -9,7 +9,7 @@ from kmportal.extensions import db
 from kmportal.progress.queries import current_target
 from kmportal.progress.rules import counting_filter, counts_toward_target
 from kmportal.reference.models import Result, Target
-from kmportal.transfers import service
+from kmportal.transfers import confirmations
 from kmportal.transfers.models import Transfer
 from tests.progress.bulk import add_transfers
 
@@ -37,7 +37,7 @@ def test_a_transfer_that_has_not_taken_place_does_not_count(transfers, status):
 
 def test_one_confirmation_is_not_enough(transfers, focal_br):
     transfer = transfers.make("transferred", confirmed=False)
-    service.confirm(focal_br, transfer)
+    confirmations.confirm(focal_br, transfer)
     target = current_target()
     assert not counts_toward_target(transfer, target)
     assert counted_by_sql(target) == set()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from kmportal.practices import service as practices
-from kmportal.transfers import service
+from kmportal.transfers import confirmations, service
 from tests.factories import GOOD_SCORES, practice_values
 
 # The steps from "proposed" to each status, in order.
@@ -97,5 +97,7 @@ class TransferFactory:
             )
         if confirmed and status in ("transferred", "adopted", "institutionalised"):
             for side in ("provider", "recipient"):
-                service.confirm(self.secretariat, transfer, side, "Acta de la reunión de la Red.")
+                confirmations.confirm(
+                    self.secretariat, transfer, side, "Acta de la reunión de la Red."
+                )
         return transfer

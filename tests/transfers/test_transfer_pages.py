@@ -306,10 +306,10 @@ def test_confirmation_notes_are_for_the_network(client, auth, transfers, focal_c
 def test_the_confirm_button_is_for_who_may_still_confirm(
     client, auth, transfers, focal_br, focal_co
 ):
-    from kmportal.transfers import service
+    from kmportal.transfers import confirmations
 
     transfer = transfers.make("transferred", confirmed=False)
-    service.confirm(focal_br, transfer)
+    confirmations.confirm(focal_br, transfer)
     button = f'href="/transfers/{transfer.id}/confirm"'
     auth.login(focal_br)
     assert button not in client.get(f"/transfers/{transfer.id}").get_data(as_text=True)

@@ -1,0 +1,107 @@
+"""Confirmation by both countries: a transfer counts only once the focal points of the
+provider and the recipient (or the secretariat on their behalf, with a note) have confirmed
+that the exchange took place."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
+
+from kmportal.audit import service as audit
+from kmportal.errors import InvalidTransition, PermissionDenied, ValidationError
+from kmportal.extensions import db
+from kmportal.transfers import data as transfer_data
+from kmportal.transfers.enums import Side
+from kmportal.transfers.models import Transfer, TransferConfirmation
+from kmportal.transfers.permissions import can
+from kmportal.transfers.service import ENTITY, authorize
+
+
+def confirm(
+    user,
+    transfer: Transfer,
+    side: str | None = None,
+    note: str | None = None,
+    on: date | str | None = None,
+    today: date | None = None,
+) -> None:
+    """A country confirms that the exchange took place: its focal point, or the secretariat on
+    its behalf with a note. A transfer counts only once both countries have confirmed. The
+    date of the confirmation is today unless given (not before the transfer, not ahead)."""
+    authorize(user, "confirm", transfer)
+    if not transfer.has_taken_place:
+        raise InvalidTransition(
+            _l("A transfer is confirmed once the exchange has taken place (“Transferred”).")
+        )
+    on = _confirmation_date(transfer, on, today or date.today())
+    note = (note or "").strip()
+    on_behalf = can(user, "confirm_on_behalf", transfer)
+    chosen = _confirming_side(user, transfer, side, note, on_behalf)
+    if transfer.confirmation(chosen) is not None:
+        raise InvalidTransition(_l("This country has already confirmed the transfer."))
+    transfer.confirmations.append(
+        TransferConfirmation(
+            side=chosen, confirmed_by_id=user.id, confirmed_on=on, on_behalf=on_behalf, note=note
+        )
+    )
+    if transfer.is_confirmed_by_both:
+        transfer.fully_confirmed_on = max(c.confirmed_on for c in transfer.confirmations)
+    audit.record(
+        user,
+        "transfer.confirm",
+        ENTITY,
+        transfer.id,
+        {
+            f"confirmed_{chosen.value}": [None, transfer.country_of(chosen)],
+            "confirmed_on": [None, on],
+        },
+        note or None,
+    )
+    db.session.commit()
+
+
+def sides_to_confirm(user, transfer: Transfer) -> list[Side]:
+    """The countries this user may still confirm the exchange for (see confirm()): once it has
+    taken place, its own country for a focal point of either side, and every country for the
+    secretariat (on its behalf), as long as that country has not confirmed yet."""
+    if not transfer.has_taken_place or not can(user, "confirm", transfer):
+        return []
+    if can(user, "confirm_on_behalf", transfer):
+        sides = list(Side)
+    else:
+        sides = [transfer.side_of(user.country_code)]
+    return [side for side in sides if side is not None and transfer.confirmation(side) is None]
+
+
+def _confirmation_date(transfer: Transfer, on: date | str | None, today: date) -> date:
+    errors: dict[str, object] = {}
+    on = transfer_data.parse_date(on, "on", errors) or today
+    if not errors and on > today:
+        errors["on"] = _l("This date is in the future: record it once it has happened.")
+    elif not errors and on < transfer.transferred_on:
+        errors["on"] = _l(
+            "A country confirms the exchange after it took place (%(date)s).",
+            date=format_date(transfer.transferred_on),
+        )
+    if errors:
+        raise ValidationError(errors)
+    return on
+
+
+def _confirming_side(user, transfer: Transfer, side, note: str, on_behalf: bool) -> Side:
+    """A focal point confirms for its own country; the secretariat names the country it
+    confirms for, and says on what grounds."""
+    if not on_behalf:
+        chosen = transfer.side_of(user.country_code)
+        if side and side != chosen.value:
+            raise PermissionDenied(_l("You confirm for your own country only."))
+        return chosen
+    if side not in Side.values():
+        raise ValidationError({"side": _l("Choose the country you confirm for.")})
+    if not note:
+        raise ValidationError(
+            {"note": _l("Say on what grounds you confirm on the country's behalf.")}
+        )
+    return Side(side)
