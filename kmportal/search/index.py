@@ -11,7 +11,6 @@ writer always stores the latest committed state, whatever order the commits arri
 from __future__ import annotations
 
 import logging
-import math
 import os
 import threading
 import time
@@ -24,9 +23,9 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
-from whoosh.reading import SegmentReader
 from whoosh.writing import CLEAR
 
+from kmportal.search.merging import merge_in_tiers
 from kmportal.search.schema import build_schema
 
 log = logging.getLogger(__name__)
@@ -38,7 +37,6 @@ _KEEP_ON_WIPE = {LOCK_NAME, JOURNAL_DIR, REBUILD_MARKER}
 # Opening can race a writer that is replacing segment files: a few quick retries let the
 # reader see the new generation before the index is declared unreadable.
 _OPEN_ATTEMPTS = 4
-MERGE_FACTOR = 6
 MARKER_GRACE_SECONDS = 30
 
 
@@ -348,31 +346,6 @@ class SearchIndex:
 
     def pending_ids(self) -> set[int]:
         return self._read_journal()[1]
-
-
-def merge_in_tiers(writer, segments):
-    """Merge policy for one-document commits: segments of similar size (within a factor of
-    MERGE_FACTOR) are merged once MERGE_FACTOR of them pile up, so a write costs about
-    log(n) merging on average. Whoosh's default re-merges most segments of a small index
-    at every commit, which made each saved practice three times slower to index."""
-    levels: dict[int, list] = {}
-    to_merge = []
-    for segment in segments:
-        live, total = segment.doc_count(), segment.doc_count_all()
-        if live == 0 or segment.deleted_count() * 2 > total:
-            to_merge.append(segment)  # mostly deleted documents: rewrite it smaller
-            continue
-        levels.setdefault(int(math.log(max(total, 1), MERGE_FACTOR)), []).append(segment)
-    for level in levels.values():
-        if len(level) >= MERGE_FACTOR:
-            to_merge.extend(level)
-    if not to_merge:
-        return segments
-    for segment in to_merge:
-        reader = SegmentReader(writer.storage, writer.schema, segment)
-        writer.add_reader(reader)
-        reader.close()
-    return [segment for segment in segments if segment not in to_merge]
 
 
 def _toc_generation(name: str) -> int:
