@@ -36,3 +36,21 @@ def apply_errors(form: FlaskForm, action: Callable[[], Any], default=True) -> An
 def select_choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as WTForms choices."""
     return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+class RecordForm(FlaskForm):
+    """A form whose fields are named like the service's values: values() hands them over as a
+    dict, fill() puts a record's snapshot back (enums by their value, None as empty)."""
+
+    def values(self) -> dict:
+        return {
+            name: field.data
+            for name, field in self._fields.items()
+            if name not in ("csrf_token", "submit")
+        }
+
+    def fill(self, values: dict) -> None:
+        for name, value in values.items():
+            if name in self._fields:
+                raw = getattr(value, "value", value)
+                self._fields[name].data = "" if raw is None else str(raw)

@@ -18,6 +18,7 @@ from kmportal.ids import database_id
 from kmportal.practices.enums import Actor, Criterion, Facet, Sector, StrategicOutcome, Theme
 from kmportal.practices.models import Practice
 from kmportal.reference.models import Activity, Country
+from kmportal.validation import clean_texts
 
 TEXT_LIMITS = {
     "title": 300,
@@ -44,14 +45,10 @@ MAX_TAGS, MAX_TAG_LENGTH = 20, 80
 def clean(data: dict[str, Any], partial_country: str | None = None) -> dict[str, Any]:
     """Validate submitted values; return them normalised or raise ValidationError per field."""
     errors: dict[str, object] = {}
-    out: dict[str, Any] = {}
-    for field, limit in TEXT_LIMITS.items():
-        value = (data.get(field) or "").strip()
-        if field in REQUIRED_TEXT and not value:
+    out: dict[str, Any] = clean_texts(data, TEXT_LIMITS, errors)
+    for field in REQUIRED_TEXT:
+        if not out[field]:
             errors[field] = _l("This field is required.")
-        elif len(value) > limit:
-            errors[field] = _l("Use at most %(n)d characters.", n=limit)
-        out[field] = value
 
     country_code = (data.get("country_code") or partial_country or "").upper()
     if not country_code or db.session.get(Country, country_code) is None:

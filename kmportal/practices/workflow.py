@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from kmportal.errors import InvalidTransition
+from kmportal import workflow
 from kmportal.practices.enums import PracticeState as S
 
 
@@ -28,18 +28,17 @@ STEPS: dict[str, Step] = {
 
 
 def allowed_steps(state: S) -> list[str]:
-    return [name for name, step in STEPS.items() if state in step.sources]
+    return workflow.allowed_steps(STEPS, state)
 
 
 def next_state(state: S, step_name: str) -> S:
     """The state a step leads to from `state`, or InvalidTransition when the table refuses it."""
-    step = STEPS[step_name]
-    if state not in step.sources:
-        raise InvalidTransition(
-            _l(
-                "A practice that is “%(state)s” cannot be moved by “%(step)s”.",
-                state=state.label,
-                step=step.label,
-            )
-        )
-    return step.target
+    return workflow.advance(STEPS, state, step_name, _refusal)
+
+
+def _refusal(state: S, step: Step):
+    return _l(
+        "A practice that is “%(state)s” cannot be moved by “%(step)s”.",
+        state=state.label,
+        step=step.label,
+    )

@@ -21,6 +21,7 @@ from kmportal.ids import optional_id
 from kmportal.reference.models import Country, Result
 from kmportal.transfers.enums import Funder, FundingMode, Modality
 from kmportal.transfers.models import COUNTING_COLUMNS, Transfer, TransferContribution
+from kmportal.validation import clean_texts
 
 TEXT_LIMITS = {
     "purpose": 5000,
@@ -81,12 +82,7 @@ def clean(data: dict[str, Any], current: dict[str, Any] | None, today: date) -> 
     """Validate a transfer's submitted values against `current` (its snapshot, None for a new
     one); return them normalised or raise ValidationError per field."""
     errors: dict[str, object] = {}
-    out: dict[str, Any] = {}
-    for field, limit in TEXT_LIMITS.items():
-        value = (data.get(field) or "").strip()
-        if len(value) > limit:
-            errors[field] = _l("Use at most %(n)d characters.", n=limit)
-        out[field] = value
+    out: dict[str, Any] = clean_texts(data, TEXT_LIMITS, errors)
 
     out["provider_code"], out["recipient_code"] = _clean_countries(data, errors)
     modality = data.get("modality") or Modality.BILATERAL.value

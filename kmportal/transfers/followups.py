@@ -27,6 +27,7 @@ from kmportal.ids import optional_id
 from kmportal.transfers.enums import FollowUpStage, TransferStatus
 from kmportal.transfers.models import FollowUp, Transfer
 from kmportal.transfers.permissions import can
+from kmportal.validation import clean_texts
 
 ENTITY = "transfer"
 TEXT_LIMITS = {"summary": 10000, "next_step": 3000}
@@ -119,11 +120,7 @@ def clean(values: dict[str, Any], transfer: Transfer, today: date) -> dict[str, 
     from kmportal.transfers.data import parse_date
 
     errors: dict[str, object] = {}
-    out: dict[str, Any] = {}
-    for field, limit in TEXT_LIMITS.items():
-        out[field] = (values.get(field) or "").strip()
-        if len(out[field]) > limit:
-            errors[field] = _l("Use at most %(n)d characters.", n=limit)
+    out: dict[str, Any] = clean_texts(values, TEXT_LIMITS, errors)
     if not out["summary"]:
         errors["summary"] = _l("Say what was done.")
     stage = values.get("stage")

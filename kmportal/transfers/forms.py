@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
 
-from kmportal.forms_util import select_choices
+from kmportal.forms_util import RecordForm, select_choices
 from kmportal.transfers.enums import (
     FollowUpStage,
     Funder,
@@ -31,7 +31,7 @@ def _select(label, enum_cls, blank: bool = False, **kwargs) -> SelectField:
     )
 
 
-class TransferForm(FlaskForm):
+class TransferForm(RecordForm):
     practice_id = SelectField(_l("Practice"), choices=[], validate_choice=False)
     provider_code = SelectField(
         _l("Country with the experience"), choices=[], validate_choice=False
@@ -76,19 +76,6 @@ class TransferForm(FlaskForm):
             )
             for funder in Funder
         ]
-
-    def values(self) -> dict:
-        """The submitted values in the shape transfers.data.clean() takes."""
-        return {
-            name: field.data
-            for name, field in self._fields.items()
-            if name not in ("csrf_token", "submit")
-        }
-
-    def fill(self, values: dict) -> None:
-        for name, value in values.items():
-            if name in self._fields:
-                self._fields[name].data = "" if value is None else str(value)
 
 
 for _funder in Funder:
@@ -150,7 +137,7 @@ class EvidenceForm(FlaskForm):
     upload = SubmitField(_l("Attach"))
 
 
-class TrainingForm(FlaskForm):
+class TrainingForm(RecordForm):
     title = StringField(_l("Title"))
     provider = StringField(_l("Organised by"), description=_l("For example ILO/ITC Turin."))
     modality = _select(_l("Modality"), TrainingModality)
@@ -159,19 +146,6 @@ class TrainingForm(FlaskForm):
     hours = StringField(_l("Hours"), render_kw={"inputmode": "decimal"})
     description = TextAreaField(_l("Description"))
     submit = SubmitField(_l("Save"))
-
-    def values(self) -> dict:
-        return {
-            name: field.data
-            for name, field in self._fields.items()
-            if name not in ("csrf_token", "submit")
-        }
-
-    def fill(self, values: dict) -> None:
-        for name, value in values.items():
-            if name in self._fields:
-                raw = getattr(value, "value", value)
-                self._fields[name].data = "" if raw is None else str(raw)
 
 
 class ParticipantForm(FlaskForm):

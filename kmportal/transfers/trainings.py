@@ -19,6 +19,7 @@ from kmportal.transfers.data import parse_date
 from kmportal.transfers.enums import TrainingModality
 from kmportal.transfers.models import Training, TrainingParticipant
 from kmportal.transfers.permissions import can_training
+from kmportal.validation import clean_texts
 
 ENTITY = "training"
 TEXT_LIMITS = {"title": 300, "provider": 200, "description": 10000}
@@ -136,11 +137,7 @@ def focal_points() -> list[User]:
 
 def clean(values: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, object] = {}
-    out: dict[str, Any] = {}
-    for field, limit in TEXT_LIMITS.items():
-        out[field] = (values.get(field) or "").strip()
-        if len(out[field]) > limit:
-            errors[field] = _l("Use at most %(n)d characters.", n=limit)
+    out: dict[str, Any] = clean_texts(values, TEXT_LIMITS, errors)
     for field in ("title", "provider"):
         if not out[field]:
             errors[field] = _l("This field is required.")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from kmportal.errors import InvalidTransition
+from kmportal import workflow
 from kmportal.transfers.enums import OPEN_STATUSES
 from kmportal.transfers.enums import TransferStatus as S
 
@@ -60,18 +60,17 @@ STEPS: dict[str, Step] = {
 
 
 def allowed_steps(status: S) -> list[str]:
-    return [name for name, step in STEPS.items() if status in step.sources]
+    return workflow.allowed_steps(STEPS, status)
 
 
 def next_status(status: S, step_name: str) -> S:
     """The status a step leads to from `status`, or InvalidTransition when the table refuses."""
-    step = STEPS[step_name]
-    if status not in step.sources:
-        raise InvalidTransition(
-            _l(
-                "A transfer that is “%(status)s” cannot be moved by “%(step)s”.",
-                status=status.label,
-                step=step.label,
-            )
-        )
-    return step.target
+    return workflow.advance(STEPS, status, step_name, _refusal)
+
+
+def _refusal(status: S, step: Step):
+    return _l(
+        "A transfer that is “%(status)s” cannot be moved by “%(step)s”.",
+        status=status.label,
+        step=step.label,
+    )
