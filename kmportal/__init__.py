@@ -19,9 +19,11 @@ CAPABILITIES = (
     "kmportal.auth",
     "kmportal.main",
     "kmportal.practices",
+    "kmportal.search",
+    "kmportal.transfers",
+    "kmportal.progress",
     "kmportal.demo",
 )
-OPTIONAL_CAPABILITIES = ("kmportal.search", "kmportal.transfers", "kmportal.progress")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -42,16 +44,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.url_map.converters["int"] = web.DatabaseIdConverter
     extensions.babel.init_app(app, locale_selector=select_locale)
-    for name in CAPABILITIES + tuple(n for n in OPTIONAL_CAPABILITIES if _exists(n)):
+    for name in CAPABILITIES:
         importlib.import_module(name).init_app(app)
     with app.app_context():
         web.configure_sqlite(extensions.db.engine)
     web.init_app(app)
     return app
-
-
-def _exists(module_name: str) -> bool:
-    return importlib.util.find_spec(module_name) is not None
 
 
 def _migrations_dir() -> str:
