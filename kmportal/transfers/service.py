@@ -15,8 +15,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from kmportal.audit import service as audit
+from kmportal.audit.models import utcnow
 from kmportal.auth.models import User
-from kmportal.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
+from kmportal.concurrency import claim, unique_or
+from kmportal.errors import (
+    Conflict,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
 from kmportal.extensions import db
 from kmportal.ids import optional_id
 from kmportal.practices import service as practice_service
@@ -165,8 +173,9 @@ def propose(
     authorize(user, "propose", transfer)
     _refuse_duplicate(practice.id, transfer.recipient_code)
     transfer.created_by_id = user.id
-    db.session.add(transfer)
-    db.session.flush()
+    # Two proposals racing past the check above: the partial unique index refuses the second.
+    with unique_or(make_refusal=lambda: _duplicate_error(practice.id, cleaned["recipient_code"])):
+        db.session.add(transfer)
     changes = audit.diff({}, transfer_data.audit_values(cleaned))
     changes.update(practice_id=[None, practice.id], origin=[None, transfer.origin.value])
     audit.record(user, "transfer.propose", ENTITY, transfer.id, changes)
@@ -244,6 +253,7 @@ def update(user, transfer: Transfer, values: dict[str, Any], today: date | None 
     changes = audit.diff(transfer_data.audit_values(before), transfer_data.audit_values(cleaned))
     if not changes:
         return False
+    hold_status(transfer)
     transfer_data.apply(transfer, cleaned)
     if countries_changed:
         origin = _origin_of(transfer)
@@ -252,7 +262,10 @@ def update(user, transfer: Transfer, values: dict[str, Any], today: date | None 
             transfer.origin = origin
     if cleaned["transferred_on"] != before["transferred_on"]:
         followups.reschedule(transfer)
-    audit.record(user, "transfer.update", ENTITY, transfer.id, changes)
+    with unique_or(
+        make_refusal=lambda: _duplicate_error(transfer.practice_id, cleaned["recipient_code"])
+    ):
+        audit.record(user, "transfer.update", ENTITY, transfer.id, changes)
     db.session.commit()
     return True
 
@@ -325,17 +338,24 @@ def move(
         "status": [transfer.status.value, target.value],
         step.date_field: [getattr(transfer, step.date_field), on],
     }
+    reason, lessons = (reason or "").strip(), (lessons or "").strip()
+    if step_name == "cancel" and not reason:
+        raise ValidationError({"reason": _l("Say why the transfer is cancelled.")})
+    # The step happens once: only the request that finds the transfer still in the status it
+    # read moves it (and so schedules the follow-ups); a second click or a racing worker is
+    # refused before it changes anything.
+    claim(
+        transfer,
+        {"status": transfer.status},
+        {"status": target, step.date_field: on, "updated_at": utcnow()},
+        changed_meanwhile(),
+    )
     if step_name == "cancel":
-        reason, lessons = (reason or "").strip(), (lessons or "").strip()
-        if not reason:
-            raise ValidationError({"reason": _l("Say why the transfer is cancelled.")})
         transfer.cancel_reason = reason
         changes["cancel_reason"] = [None, reason]
         if lessons:
             changes["lessons_learned"] = [transfer.lessons_learned or None, lessons]
             transfer.lessons_learned = lessons
-    transfer.status = target
-    setattr(transfer, step.date_field, on)
     if step_name == "complete":
         scheduled = followups.schedule_after_transfer(transfer)
         changes["follow_ups_due"] = [None, [f.due_on for f in scheduled]]
@@ -371,12 +391,39 @@ def _refuse_duplicate(practice_id: int, recipient_code: str, exclude_id: int | N
     with db.session.no_autoflush:
         duplicate = db.session.scalar(query.limit(1))
     if duplicate is not None:
-        raise ValidationError(
-            {
-                "recipient_code": _l(
-                    "This practice is already being transferred to this country (transfer "
-                    "#%(id)d).",
-                    id=duplicate,
-                )
-            }
+        raise _duplicate_message(duplicate)
+
+
+def _duplicate_error(practice_id: int, recipient_code: str) -> ValidationError:
+    """The message for a proposal the unique index refused (looked up after the rollback)."""
+    duplicate = db.session.scalar(
+        sa.select(Transfer.id).where(
+            Transfer.practice_id == practice_id,
+            Transfer.recipient_code == recipient_code,
+            Transfer.status != TransferStatus.CANCELLED,
         )
+    )
+    return _duplicate_message(duplicate or 0)
+
+
+def _duplicate_message(transfer_id: int) -> ValidationError:
+    return ValidationError(
+        {
+            "recipient_code": _l(
+                "This practice is already being transferred to this country (transfer #%(id)d).",
+                id=transfer_id,
+            )
+        }
+    )
+
+
+def hold_status(transfer: Transfer) -> None:
+    """Rewrite the transfer's status as read (its row locked until the commit): a change
+    decided on that status is refused if a step moved the transfer meanwhile."""
+    claim(transfer, {"status": transfer.status}, {"status": transfer.status}, changed_meanwhile())
+
+
+def changed_meanwhile() -> Conflict:
+    return Conflict(
+        _l("Someone has just changed this transfer: open it again to see it as it is now.")
+    )
