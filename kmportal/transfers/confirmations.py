@@ -18,8 +18,9 @@ from kmportal.extensions import db
 from kmportal.transfers import data as transfer_data
 from kmportal.transfers.enums import Side
 from kmportal.transfers.models import Transfer, TransferConfirmation
+from kmportal.transfers.once import changed_meanwhile
 from kmportal.transfers.permissions import can
-from kmportal.transfers.service import ENTITY, authorize, changed_meanwhile
+from kmportal.transfers.service import ENTITY, authorize
 
 
 def confirm(
@@ -44,25 +45,12 @@ def confirm(
     chosen = _confirming_side(user, transfer, side, note, on_behalf)
     if transfer.confirmation(chosen) is not None:
         raise InvalidTransition(_l("This country has already confirmed the transfer."))
-    # The transfer's row first (locked until the commit), so that the two countries'
-    # confirmations are written one after the other and the second one sees the first.
-    claim(
+    _add(
         transfer,
-        {"status": transfer.status},
-        {"updated_at": utcnow()},
-        changed_meanwhile(),
+        TransferConfirmation(
+            side=chosen, confirmed_by_id=user.id, confirmed_on=on, on_behalf=on_behalf, note=note
+        ),
     )
-    with unique_or(Conflict(_l("This country has already confirmed the transfer."))):
-        transfer.confirmations.append(
-            TransferConfirmation(
-                side=chosen,
-                confirmed_by_id=user.id,
-                confirmed_on=on,
-                on_behalf=on_behalf,
-                note=note,
-            )
-        )
-    _mark_if_confirmed_by_both(transfer)
     audit.record(
         user,
         "transfer.confirm",
@@ -75,6 +63,16 @@ def confirm(
         note or None,
     )
     db.session.commit()
+
+
+def _add(transfer: Transfer, confirmation: TransferConfirmation) -> None:
+    """The transfer's row first (locked until the commit), so that the two countries'
+    confirmations are written one after the other and the second one sees the first; then the
+    row (once per side: the primary key), then the mark."""
+    claim(transfer, {"status": transfer.status}, {"updated_at": utcnow()}, changed_meanwhile())
+    with unique_or(Conflict(_l("This country has already confirmed the transfer."))):
+        transfer.confirmations.append(confirmation)
+    _mark_if_confirmed_by_both(transfer)
 
 
 def _mark_if_confirmed_by_both(transfer: Transfer) -> None:

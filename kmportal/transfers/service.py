@@ -19,7 +19,6 @@ from kmportal.audit.models import utcnow
 from kmportal.auth.models import User
 from kmportal.concurrency import claim, unique_or
 from kmportal.errors import (
-    Conflict,
     InvalidTransition,
     NotFound,
     PermissionDenied,
@@ -33,7 +32,7 @@ from kmportal.practices.models import Practice
 from kmportal.practices.permissions import can as practice_can
 from kmportal.reference import queries as reference
 from kmportal.transfers import data as transfer_data
-from kmportal.transfers import followups
+from kmportal.transfers import followups, once
 from kmportal.transfers.enums import Modality, Origin, TransferStatus
 from kmportal.transfers.models import FollowUp, Transfer
 from kmportal.transfers.permissions import can
@@ -171,10 +170,12 @@ def propose(
     transfer = Transfer(practice=practice, origin=origin, is_demo=is_demo)
     transfer_data.apply(transfer, cleaned)
     authorize(user, "propose", transfer)
-    _refuse_duplicate(practice.id, transfer.recipient_code)
+    once.refuse_duplicate(practice.id, transfer.recipient_code)
     transfer.created_by_id = user.id
     # Two proposals racing past the check above: the partial unique index refuses the second.
-    with unique_or(make_refusal=lambda: _duplicate_error(practice.id, cleaned["recipient_code"])):
+    with unique_or(
+        make_refusal=lambda: once.duplicate_error(practice.id, cleaned["recipient_code"])
+    ):
         db.session.add(transfer)
     changes = audit.diff({}, transfer_data.audit_values(cleaned))
     changes.update(practice_id=[None, practice.id], origin=[None, transfer.origin.value])
@@ -249,11 +250,11 @@ def update(user, transfer: Transfer, values: dict[str, Any], today: date | None 
         )
     _check_confirmed(user, transfer, before, cleaned)
     if countries_changed:
-        _refuse_duplicate(transfer.practice_id, cleaned["recipient_code"], transfer.id)
+        once.refuse_duplicate(transfer.practice_id, cleaned["recipient_code"], transfer.id)
     changes = audit.diff(transfer_data.audit_values(before), transfer_data.audit_values(cleaned))
     if not changes:
         return False
-    hold_status(transfer)
+    once.hold_status(transfer)
     transfer_data.apply(transfer, cleaned)
     if countries_changed:
         origin = _origin_of(transfer)
@@ -263,7 +264,7 @@ def update(user, transfer: Transfer, values: dict[str, Any], today: date | None 
     if cleaned["transferred_on"] != before["transferred_on"]:
         followups.reschedule(transfer)
     with unique_or(
-        make_refusal=lambda: _duplicate_error(transfer.practice_id, cleaned["recipient_code"])
+        make_refusal=lambda: once.duplicate_error(transfer.practice_id, cleaned["recipient_code"])
     ):
         audit.record(user, "transfer.update", ENTITY, transfer.id, changes)
     db.session.commit()
@@ -348,7 +349,7 @@ def move(
         transfer,
         {"status": transfer.status},
         {"status": target, step.date_field: on, "updated_at": utcnow()},
-        changed_meanwhile(),
+        once.changed_meanwhile(),
     )
     if step_name == "cancel":
         transfer.cancel_reason = reason
@@ -377,53 +378,3 @@ def _step_date(transfer: Transfer, field: str, on: date | str | None, today: dat
     if field in errors:
         raise ValidationError({"on": errors[field]})
     return on
-
-
-def _refuse_duplicate(practice_id: int, recipient_code: str, exclude_id: int | None = None):
-    """One live transfer of a practice to a country: a second one would be counted twice."""
-    query = sa.select(Transfer.id).where(
-        Transfer.practice_id == practice_id,
-        Transfer.recipient_code == recipient_code,
-        Transfer.status != TransferStatus.CANCELLED,
-    )
-    if exclude_id is not None:
-        query = query.where(Transfer.id != exclude_id)
-    with db.session.no_autoflush:
-        duplicate = db.session.scalar(query.limit(1))
-    if duplicate is not None:
-        raise _duplicate_message(duplicate)
-
-
-def _duplicate_error(practice_id: int, recipient_code: str) -> ValidationError:
-    """The message for a proposal the unique index refused (looked up after the rollback)."""
-    duplicate = db.session.scalar(
-        sa.select(Transfer.id).where(
-            Transfer.practice_id == practice_id,
-            Transfer.recipient_code == recipient_code,
-            Transfer.status != TransferStatus.CANCELLED,
-        )
-    )
-    return _duplicate_message(duplicate or 0)
-
-
-def _duplicate_message(transfer_id: int) -> ValidationError:
-    return ValidationError(
-        {
-            "recipient_code": _l(
-                "This practice is already being transferred to this country (transfer #%(id)d).",
-                id=transfer_id,
-            )
-        }
-    )
-
-
-def hold_status(transfer: Transfer) -> None:
-    """Rewrite the transfer's status as read (its row locked until the commit): a change
-    decided on that status is refused if a step moved the transfer meanwhile."""
-    claim(transfer, {"status": transfer.status}, {"status": transfer.status}, changed_meanwhile())
-
-
-def changed_meanwhile() -> Conflict:
-    return Conflict(
-        _l("Someone has just changed this transfer: open it again to see it as it is now.")
-    )

@@ -9,7 +9,7 @@ import pytest
 
 from kmportal.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from kmportal.extensions import db
-from kmportal.transfers import confirmations, followups, service, trainings
+from kmportal.transfers import confirmations, followups, once, service, trainings
 from kmportal.transfers.enums import Side
 from tests.once import behind_the_back, fresh
 from tests.transfers.factories import DATES, transfer_values
@@ -80,7 +80,7 @@ def test_two_proposals_racing_leave_one_live_transfer(transfers, monkeypatch):
     practice = transfers.practice("BR")
     first = transfers.make("proposed", practice=practice)
     # The second request checked for a duplicate before the first one was committed.
-    monkeypatch.setattr(service, "_refuse_duplicate", lambda *args: None)
+    monkeypatch.setattr(once, "refuse_duplicate", lambda *args: None)
     with pytest.raises(ValidationError) as error:
         service.propose(transfers.secretariat, practice, transfer_values())
     assert f"#{first.id}" in str(error.value.errors["recipient_code"])
