@@ -55,11 +55,11 @@ def leftovers_of_races(monkeypatch) -> dict:
         unmarked.confirmations.append(
             TransferConfirmation(side=side, confirmed_on=date(2016, 4, 1 + len(side)))
         )
+    published = PracticeFactory(secretariat).make(focal, "published")
     extra_pending = FollowUp(transfer=counted, due_on=date(2016, 9, 15), scheduled_months=6)
     extra_done = FollowUp(
         transfer=counted, due_on=date(2016, 9, 15), done_on=date(2016, 9, 20), scheduled_months=6
     )
-    published = PracticeFactory(secretariat).make(focal, "published")
     edits = [PendingEdit(practice=published, data={"title": n}) for n in ("Uno", "Dos")]
     db.session.add_all([extra_pending, extra_done, *edits])
     db.session.execute(
