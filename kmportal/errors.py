@@ -27,13 +27,18 @@ class InvalidTransition(DomainError):
     status_code = 409
 
 
+class Conflict(InvalidTransition):
+    """Someone else changed the record between this request's read and its write (a race, a
+    second click): nothing was changed by this request."""
+
+
 class ValidationError(DomainError):
     """Bad input: field -> message, to show next to each field. Nothing was changed."""
 
     status_code = 422
 
     def __init__(self, errors: dict[str, str] | str):
-        if isinstance(errors, str):
+        if not isinstance(errors, dict):  # one message (a lazy translation is no str)
             errors = {"": errors}
         super().__init__("; ".join(str(message) for message in errors.values()))
         self.errors = errors

@@ -21,6 +21,12 @@ class Role(LabelledEnum):
     ADMIN = "admin", _l("Administrator")
 
 
+def hash_password(password: str) -> str:
+    # Werkzeug's default is scrypt, a memory-hard KDF with a per-password salt.
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    return generate_password_hash(password, method=method)
+
+
 class User(UserMixin, db.Model):
     """A person who signs in: a country's focal point, the secretariat, or an administrator."""
 
@@ -50,12 +56,14 @@ class User(UserMixin, db.Model):
         return self.role is Role.FOCAL_POINT and self.country_code == country_code
 
     def set_password(self, password: str) -> None:
-        # Werkzeug's default is scrypt, a memory-hard KDF with a per-password salt.
-        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
-        self.password_hash = generate_password_hash(password, method=method)
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role.value}>"
+
+
+# One account per e-mail address whatever its case (the service also stores it lower-case).
+sa.Index("uq_user_email_lower", sa.func.lower(User.email), unique=True)

@@ -8,13 +8,15 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from kmportal.audit import service as audit
-from kmportal.auth.models import Role, User
+from kmportal.auth.models import Role, User, hash_password
+from kmportal.concurrency import claim, unique_or
 from kmportal.config import LANGUAGES
-from kmportal.errors import PermissionDenied, ValidationError
+from kmportal.errors import Conflict, PermissionDenied, ValidationError
 from kmportal.extensions import db
 from kmportal.reference.models import Country
 
 MIN_PASSWORD_LENGTH = 10
+_EMAIL_TAKEN = _l("An account with this e-mail address already exists.")
 
 
 def validate_password(password: str) -> None:
@@ -54,8 +56,8 @@ def create_user(
     errors: dict[str, object] = {}
     if "@" not in email or len(email) > 254:
         errors["email"] = _l("Enter a valid e-mail address.")
-    elif db.session.scalar(sa.select(User.id).where(User.email == email)):
-        errors["email"] = _l("An account with this e-mail address already exists.")
+    elif _email_taken(email):
+        errors["email"] = _EMAIL_TAKEN
     if not name.strip():
         errors["name"] = _l("Enter the person's name.")
     country_code = _check_role_fields(role, country_code, language, errors)
@@ -70,8 +72,10 @@ def create_user(
         language=language,
     )
     user.set_password(password)
-    db.session.add(user)
-    db.session.flush()
+    # Two invitations racing past the check above: the unique index on lower(email) refuses
+    # the second, which gets the same message.
+    with unique_or(ValidationError({"email": _EMAIL_TAKEN})):
+        db.session.add(user)
     audit.record(
         actor or user,
         "user.create",
@@ -81,6 +85,11 @@ def create_user(
     )
     db.session.commit()
     return user
+
+
+def _email_taken(email: str) -> bool:
+    taken = db.session.scalar(sa.select(User.id).where(sa.func.lower(User.email) == email))
+    return taken is not None
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -99,7 +108,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
         validate_password(new_password)
     except ValidationError as error:
         raise ValidationError({"new_password": error.errors["password"]}) from None
-    user.set_password(new_password)
+    _replace_password(user, new_password)
     audit.record(user, "user.password", "user", user.id, {"password": ["…", "…"]})
     db.session.commit()
 
@@ -174,8 +183,19 @@ def update_user(actor, user: User, role, country_code, language: str, active: bo
         "language": user.language,
         "active": user.active,
     }
-    user.role, user.language, user.active = role, language, active
-    user.country_code = country_code
+    # Written only if nobody changed the account since this request read it (two secretariat
+    # members deactivating it at once record it once; the other one is told).
+    claim(
+        user,
+        {
+            "role": user.role,
+            "country_code": user.country_code,
+            "language": user.language,
+            "active": user.active,
+        },
+        {"role": role, "country_code": country_code, "language": language, "active": active},
+        _account_changed(),
+    )
     after = {
         "role": role.value,
         "country": user.country_code,
@@ -193,7 +213,24 @@ def reset_password(actor, user: User) -> str:
     administrator's only by another administrator)."""
     _require_may_manage(actor, user)
     password = provisional_password()
-    user.set_password(password)
+    _replace_password(user, password)
     audit.record(actor, "user.reset_password", "user", user.id, {"password": ["…", "…"]})
     db.session.commit()
     return password
+
+
+def _replace_password(user: User, password: str) -> None:
+    """Store a new password hash only over the one this request read: of two resets at once,
+    one provisional password is kept and shown; the other request is told, not misled."""
+    claim(
+        user,
+        {"password_hash": user.password_hash},
+        {"password_hash": hash_password(password)},
+        _account_changed(),
+    )
+
+
+def _account_changed() -> Conflict:
+    return Conflict(
+        _l("Someone has just changed this account: open it again to see it as it is now.")
+    )

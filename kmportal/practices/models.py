@@ -173,6 +173,16 @@ class PendingEdit(db.Model):
     """
 
     __tablename__ = "pending_edit"
+    __table_args__ = (
+        # One change per practice waits for review at a time (service.update_practice).
+        sa.Index(
+            "uq_pending_edit_open",
+            "practice_id",
+            unique=True,
+            sqlite_where=sa.text("status = 'pending'"),
+            postgresql_where=sa.text("status = 'pending'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     practice_id: Mapped[int] = mapped_column(sa.ForeignKey("practice.id", ondelete="CASCADE"))

@@ -14,7 +14,14 @@ from kmportal.attachments import service as attachments
 from kmportal.attachments.models import Attachment
 from kmportal.audit import service as audit
 from kmportal.audit.models import utcnow
-from kmportal.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
+from kmportal.concurrency import claim, unique_or
+from kmportal.errors import (
+    Conflict,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
 from kmportal.extensions import db
 from kmportal.practices import data as practice_data
 from kmportal.practices.criteria import MAX_SCORE, MIN_SCORE
@@ -74,20 +81,42 @@ def update_practice(user, practice: Practice, values: dict[str, Any]) -> Pending
     if not changes:
         return None
     if practice.state is PracticeState.PUBLISHED and not user.is_secretariat:
-        edit = practice.pending_edit
-        if edit is None:
-            edit = PendingEdit(practice=practice, author_id=user.id, data=cleaned)
-            db.session.add(edit)
-        else:
-            edit.data, edit.author_id, edit.created_at = cleaned, user.id, utcnow()
-        db.session.flush()
-        audit.record(user, "practice.propose_edit", ENTITY, practice.id, changes)
-        db.session.commit()
-        return edit
+        return _hold_edit(user, practice, cleaned, changes)
+    _hold_state(practice)
     practice_data.apply(practice, cleaned)
     audit.record(user, "practice.update", ENTITY, practice.id, changes)
     db.session.commit()
     return None
+
+
+def _hold_edit(user, practice: Practice, cleaned: dict, changes: dict) -> PendingEdit:
+    """One change per published practice waits for review (a unique index says so): the first
+    one is created, a later one refines it; the same change sent again changes nothing."""
+    edit = practice.pending_edit
+    if edit is not None and edit.data == cleaned:
+        return edit
+    _hold_state(practice)
+    if edit is None:
+        edit = PendingEdit(practice=practice, author_id=user.id, data=cleaned)
+        with unique_or(
+            Conflict(
+                _l(
+                    "Another change to this practice has just been sent for review: open the "
+                    "practice again to see it."
+                )
+            )
+        ):
+            db.session.add(edit)
+    else:
+        claim(
+            edit,
+            {"status": EditStatus.PENDING},
+            {"data": cleaned, "author_id": user.id, "created_at": utcnow()},
+            Conflict(_l("This change has already been decided.")),
+        )
+    audit.record(user, "practice.propose_edit", ENTITY, practice.id, changes)
+    db.session.commit()
+    return edit
 
 
 def values_to_edit(user, practice: Practice) -> dict[str, Any]:
@@ -107,8 +136,7 @@ def submit(user, practice: Practice) -> None:
     missing = practice_data.missing_for_submission(practice)
     if missing:
         raise ValidationError(missing)
-    _move(user, practice, target, "practice.submit")
-    practice.submitted_at = utcnow()
+    _move(user, practice, target, "practice.submit", submitted_at=utcnow())
     db.session.commit()
 
 
@@ -118,12 +146,20 @@ def publish(user, practice: Practice, scores: dict[str, Any], note: str | None =
     target = next_state(practice.state, "publish")
     cleaned = clean_scores(scores)
     before = {f"score_{c.value}": s for c, s in practice.scores.items()}
+    after = {f"score_{c.value}": cleaned[c] for c in Criterion}
+    changes = audit.diff(before, after)
+    _move(
+        user,
+        practice,
+        target,
+        "practice.publish",
+        changes,
+        note,
+        published_at=utcnow(),
+        return_comment=None,
+    )
     for criterion in Criterion:
         practice.assessment(criterion).score = cleaned[criterion]
-    after = {f"score_{c.value}": cleaned[c] for c in Criterion}
-    _move(user, practice, target, "practice.publish", audit.diff(before, after), note)
-    practice.published_at = utcnow()
-    practice.return_comment = None
     db.session.commit()
 
 
@@ -134,8 +170,7 @@ def return_to_author(user, practice: Practice, comment: str) -> None:
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError({"comment": _l("Tell the author what to change.")})
-    practice.return_comment = comment
-    _move(user, practice, target, "practice.return", note=comment)
+    _move(user, practice, target, "practice.return", note=comment, return_comment=comment)
     db.session.commit()
 
 
@@ -146,8 +181,12 @@ def archive(user, practice: Practice, note: str | None = None) -> None:
     _move(user, practice, target, "practice.archive", note=note)
     pending = practice.pending_edit
     if pending is not None:
-        pending.status = EditStatus.REJECTED
-        pending.decided_by_id, pending.decided_at = user.id, utcnow()
+        claim(
+            pending,
+            {"status": EditStatus.PENDING},
+            {"status": EditStatus.REJECTED, "decided_by_id": user.id, "decided_at": utcnow()},
+            _changed_meanwhile(),
+        )
     db.session.commit()
 
 
@@ -156,20 +195,31 @@ def decide_edit(user, edit: PendingEdit, accept: bool, comment: str | None = Non
     practice = edit.practice
     authorize(user, "review_edit", practice)
     if edit.status is not EditStatus.PENDING:
-        raise ValidationError(_l("This change has already been decided."))
+        raise Conflict(_l("This change has already been decided."))
     if practice.state is not PracticeState.PUBLISHED:
         raise InvalidTransition(_l("Only changes to a published practice can be reviewed."))
+    if not accept and not (comment or "").strip():
+        raise ValidationError({"comment": _l("Tell the author why the change is rejected.")})
+    # The practice first, as every step does: two steps never wait for each other's rows.
+    _hold_state(practice)
+    claim(
+        edit,
+        {"status": EditStatus.PENDING},
+        {
+            "status": EditStatus.ACCEPTED if accept else EditStatus.REJECTED,
+            "decided_by_id": user.id,
+            "decided_at": utcnow(),
+            "comment": comment,
+        },
+        Conflict(_l("This change has already been decided.")),
+    )
     if accept:
         cleaned = practice_data.clean(edit.data)
         changes = audit.diff(practice_data.snapshot(practice), cleaned)
         practice_data.apply(practice, cleaned)
         audit.record(user, "practice.accept_edit", ENTITY, practice.id, changes, comment)
     else:
-        if not (comment or "").strip():
-            raise ValidationError({"comment": _l("Tell the author why the change is rejected.")})
         audit.record(user, "practice.reject_edit", ENTITY, practice.id, {}, comment)
-    edit.status = EditStatus.ACCEPTED if accept else EditStatus.REJECTED
-    edit.decided_by_id, edit.decided_at, edit.comment = user.id, utcnow(), comment
     db.session.commit()
 
 
@@ -221,7 +271,26 @@ def clean_scores(scores: dict[str, Any]) -> dict[Criterion, int]:
     return cleaned
 
 
-def _move(user, practice, target, action, changes=None, note=None) -> None:
+def _move(user, practice, target, action, changes=None, note=None, **values) -> None:
+    """A step's conditional write (the practice must still be in the state this request read,
+    else Conflict and nothing changes), then its audit event."""
     changes = {"state": [practice.state.value, target.value], **(changes or {})}
-    practice.state = target
+    claim(
+        practice,
+        {"state": practice.state},
+        {"state": target, "updated_at": utcnow(), **values},
+        _changed_meanwhile(),
+    )
     audit.record(user, action, ENTITY, practice.id, changes, note)
+
+
+def _hold_state(practice: Practice) -> None:
+    """Rewrite the practice's state as read (its row locked until the commit): a change
+    decided on that state is refused if a step moved the practice meanwhile."""
+    claim(practice, {"state": practice.state}, {"state": practice.state}, _changed_meanwhile())
+
+
+def _changed_meanwhile() -> Conflict:
+    return Conflict(
+        _l("Someone has just changed this practice: open it again to see it as it is now.")
+    )

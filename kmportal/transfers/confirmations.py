@@ -6,15 +6,19 @@ from __future__ import annotations
 
 from datetime import date
 
+import sqlalchemy as sa
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from kmportal.audit import service as audit
-from kmportal.errors import InvalidTransition, PermissionDenied, ValidationError
+from kmportal.audit.models import utcnow
+from kmportal.concurrency import claim, unique_or
+from kmportal.errors import Conflict, InvalidTransition, PermissionDenied, ValidationError
 from kmportal.extensions import db
 from kmportal.transfers import data as transfer_data
 from kmportal.transfers.enums import Side
 from kmportal.transfers.models import Transfer, TransferConfirmation
+from kmportal.transfers.once import changed_meanwhile
 from kmportal.transfers.permissions import can
 from kmportal.transfers.service import ENTITY, authorize
 
@@ -41,13 +45,12 @@ def confirm(
     chosen = _confirming_side(user, transfer, side, note, on_behalf)
     if transfer.confirmation(chosen) is not None:
         raise InvalidTransition(_l("This country has already confirmed the transfer."))
-    transfer.confirmations.append(
+    _add(
+        transfer,
         TransferConfirmation(
             side=chosen, confirmed_by_id=user.id, confirmed_on=on, on_behalf=on_behalf, note=note
-        )
+        ),
     )
-    if transfer.is_confirmed_by_both:
-        transfer.fully_confirmed_on = max(c.confirmed_on for c in transfer.confirmations)
     audit.record(
         user,
         "transfer.confirm",
@@ -60,6 +63,31 @@ def confirm(
         note or None,
     )
     db.session.commit()
+
+
+def _add(transfer: Transfer, confirmation: TransferConfirmation) -> None:
+    """The transfer's row first (locked until the commit), so that the two countries'
+    confirmations are written one after the other and the second one sees the first; then the
+    row (once per side: the primary key), then the mark."""
+    claim(transfer, {"status": transfer.status}, {"updated_at": utcnow()}, changed_meanwhile())
+    with unique_or(Conflict(_l("This country has already confirmed the transfer."))):
+        transfer.confirmations.append(confirmation)
+    _mark_if_confirmed_by_both(transfer)
+
+
+def _mark_if_confirmed_by_both(transfer: Transfer) -> None:
+    """Set the day the pair was completed, recomputed from the confirmation rows in the same
+    statement (never from what this request read), so that it always counts when it should."""
+    rows = sa.select(TransferConfirmation).where(TransferConfirmation.transfer_id == transfer.id)
+    sides = rows.with_only_columns(sa.func.count(sa.distinct(TransferConfirmation.side)))
+    last = rows.with_only_columns(sa.func.max(TransferConfirmation.confirmed_on))
+    db.session.execute(
+        sa.update(Transfer)
+        .where(Transfer.id == transfer.id, sides.scalar_subquery() == len(Side))
+        .values(fully_confirmed_on=last.scalar_subquery())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(transfer, ["fully_confirmed_on", "confirmations"])
 
 
 def sides_to_confirm(user, transfer: Transfer) -> list[Side]:

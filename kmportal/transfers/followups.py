@@ -21,7 +21,8 @@ from kmportal.attachments import service as attachments
 from kmportal.attachments.models import Attachment
 from kmportal.audit import service as audit
 from kmportal.audit.models import utcnow
-from kmportal.errors import NotFound, PermissionDenied, ValidationError
+from kmportal.concurrency import claim
+from kmportal.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from kmportal.extensions import db
 from kmportal.ids import optional_id
 from kmportal.transfers.enums import FollowUpStage, TransferStatus
@@ -91,6 +92,9 @@ def record(
     cleaned = clean(values, transfer, today)
     for stream, filename in files or []:
         attachments.validate_upload(stream, filename)  # refuse a bad file before any change
+    if pending is not None:  # recorded once: a second click or a racing worker is refused
+        refusal = Conflict(_l("This follow-up has already been recorded."))
+        claim(pending, {"done_on": None}, {"done_on": cleaned["done_on"]}, refusal)
     follow_up = pending or FollowUp(transfer=transfer)
     follow_up.done_on, follow_up.stage = cleaned["done_on"], FollowUpStage(cleaned["stage"])
     follow_up.summary, follow_up.next_step = cleaned["summary"], cleaned["next_step"]

@@ -57,6 +57,15 @@ class Transfer(db.Model):
         sa.Index("ix_transfer_recipient", "recipient_code", "status"),
         sa.Index("ix_transfer_funding", "funding_mode", "status"),
         sa.Index("ix_transfer_practice", "practice_id", "status"),
+        # One live transfer of a practice to a country: a second one would be counted twice.
+        sa.Index(
+            "uq_transfer_live",
+            "practice_id",
+            "recipient_code",
+            unique=True,
+            sqlite_where=sa.text("status <> 'cancelled'"),
+            postgresql_where=sa.text("status <> 'cancelled'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -189,6 +198,15 @@ class FollowUp(db.Model):
         sa.Index("ix_follow_up_pending", "done_on", "due_on", "transfer_id"),
         sa.Index("ix_follow_up_transfer", "transfer_id", "done_on", "due_on"),
         sa.CheckConstraint("due_on IS NOT NULL OR done_on IS NOT NULL", name="dated"),
+        # Reaching "transferred" schedules each follow-up once.
+        sa.Index(
+            "uq_follow_up_scheduled",
+            "transfer_id",
+            "scheduled_months",
+            unique=True,
+            sqlite_where=sa.text("scheduled_months IS NOT NULL"),
+            postgresql_where=sa.text("scheduled_months IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

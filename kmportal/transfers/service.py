@@ -15,8 +15,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from kmportal.audit import service as audit
+from kmportal.audit.models import utcnow
 from kmportal.auth.models import User
-from kmportal.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
+from kmportal.concurrency import claim, unique_or
+from kmportal.errors import (
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
 from kmportal.extensions import db
 from kmportal.ids import optional_id
 from kmportal.practices import service as practice_service
@@ -25,7 +32,7 @@ from kmportal.practices.models import Practice
 from kmportal.practices.permissions import can as practice_can
 from kmportal.reference import queries as reference
 from kmportal.transfers import data as transfer_data
-from kmportal.transfers import followups
+from kmportal.transfers import followups, once
 from kmportal.transfers.enums import Modality, Origin, TransferStatus
 from kmportal.transfers.models import FollowUp, Transfer
 from kmportal.transfers.permissions import can
@@ -163,10 +170,13 @@ def propose(
     transfer = Transfer(practice=practice, origin=origin, is_demo=is_demo)
     transfer_data.apply(transfer, cleaned)
     authorize(user, "propose", transfer)
-    _refuse_duplicate(practice.id, transfer.recipient_code)
+    once.refuse_duplicate(practice.id, transfer.recipient_code)
     transfer.created_by_id = user.id
-    db.session.add(transfer)
-    db.session.flush()
+    # Two proposals racing past the check above: the partial unique index refuses the second.
+    with unique_or(
+        make_refusal=lambda: once.duplicate_error(practice.id, cleaned["recipient_code"])
+    ):
+        db.session.add(transfer)
     changes = audit.diff({}, transfer_data.audit_values(cleaned))
     changes.update(practice_id=[None, practice.id], origin=[None, transfer.origin.value])
     audit.record(user, "transfer.propose", ENTITY, transfer.id, changes)
@@ -240,10 +250,11 @@ def update(user, transfer: Transfer, values: dict[str, Any], today: date | None 
         )
     _check_confirmed(user, transfer, before, cleaned)
     if countries_changed:
-        _refuse_duplicate(transfer.practice_id, cleaned["recipient_code"], transfer.id)
+        once.refuse_duplicate(transfer.practice_id, cleaned["recipient_code"], transfer.id)
     changes = audit.diff(transfer_data.audit_values(before), transfer_data.audit_values(cleaned))
     if not changes:
         return False
+    once.hold_status(transfer)
     transfer_data.apply(transfer, cleaned)
     if countries_changed:
         origin = _origin_of(transfer)
@@ -252,7 +263,10 @@ def update(user, transfer: Transfer, values: dict[str, Any], today: date | None 
             transfer.origin = origin
     if cleaned["transferred_on"] != before["transferred_on"]:
         followups.reschedule(transfer)
-    audit.record(user, "transfer.update", ENTITY, transfer.id, changes)
+    with unique_or(
+        make_refusal=lambda: once.duplicate_error(transfer.practice_id, cleaned["recipient_code"])
+    ):
+        audit.record(user, "transfer.update", ENTITY, transfer.id, changes)
     db.session.commit()
     return True
 
@@ -325,17 +339,24 @@ def move(
         "status": [transfer.status.value, target.value],
         step.date_field: [getattr(transfer, step.date_field), on],
     }
+    reason, lessons = (reason or "").strip(), (lessons or "").strip()
+    if step_name == "cancel" and not reason:
+        raise ValidationError({"reason": _l("Say why the transfer is cancelled.")})
+    # The step happens once: only the request that finds the transfer still in the status it
+    # read moves it (and so schedules the follow-ups); a second click or a racing worker is
+    # refused before it changes anything.
+    claim(
+        transfer,
+        {"status": transfer.status},
+        {"status": target, step.date_field: on, "updated_at": utcnow()},
+        once.changed_meanwhile(),
+    )
     if step_name == "cancel":
-        reason, lessons = (reason or "").strip(), (lessons or "").strip()
-        if not reason:
-            raise ValidationError({"reason": _l("Say why the transfer is cancelled.")})
         transfer.cancel_reason = reason
         changes["cancel_reason"] = [None, reason]
         if lessons:
             changes["lessons_learned"] = [transfer.lessons_learned or None, lessons]
             transfer.lessons_learned = lessons
-    transfer.status = target
-    setattr(transfer, step.date_field, on)
     if step_name == "complete":
         scheduled = followups.schedule_after_transfer(transfer)
         changes["follow_ups_due"] = [None, [f.due_on for f in scheduled]]
@@ -357,26 +378,3 @@ def _step_date(transfer: Transfer, field: str, on: date | str | None, today: dat
     if field in errors:
         raise ValidationError({"on": errors[field]})
     return on
-
-
-def _refuse_duplicate(practice_id: int, recipient_code: str, exclude_id: int | None = None):
-    """One live transfer of a practice to a country: a second one would be counted twice."""
-    query = sa.select(Transfer.id).where(
-        Transfer.practice_id == practice_id,
-        Transfer.recipient_code == recipient_code,
-        Transfer.status != TransferStatus.CANCELLED,
-    )
-    if exclude_id is not None:
-        query = query.where(Transfer.id != exclude_id)
-    with db.session.no_autoflush:
-        duplicate = db.session.scalar(query.limit(1))
-    if duplicate is not None:
-        raise ValidationError(
-            {
-                "recipient_code": _l(
-                    "This practice is already being transferred to this country (transfer "
-                    "#%(id)d).",
-                    id=duplicate,
-                )
-            }
-        )

@@ -12,7 +12,8 @@ from flask_babel import lazy_gettext as _l
 
 from kmportal.audit import service as audit
 from kmportal.auth.models import Role, User
-from kmportal.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
+from kmportal.concurrency import unique_or
+from kmportal.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
 from kmportal.extensions import db
 from kmportal.ids import optional_id
 from kmportal.transfers.data import parse_date
@@ -102,7 +103,8 @@ def join(
     row = TrainingParticipant(
         user_id=participant.id, country_code=participant.country_code, recorded_by_id=user.id
     )
-    training.participants.append(row)
+    with unique_or(Conflict(_l("This participation is already recorded."))):
+        training.participants.append(row)
     audit.record(
         user, "training.join", ENTITY, training.id, {"participant": [None, participant.email]}
     )
@@ -117,10 +119,20 @@ def leave(user, training: Training, participant_id: int) -> None:
         raise NotFound(_l("This person is not recorded as a participant."))
     if participant_id != getattr(user, "id", None):
         authorize(user, "manage_participants", training)
-    audit.record(
-        user, "training.leave", ENTITY, training.id, {"participant": [row.user.email, None]}
+    email = row.user.email
+    removed = db.session.execute(
+        sa.delete(TrainingParticipant)
+        .where(
+            TrainingParticipant.training_id == training.id,
+            TrainingParticipant.user_id == participant_id,
+        )
+        .execution_options(synchronize_session=False)
     )
-    training.participants.remove(row)
+    if removed.rowcount != 1:  # removed meanwhile: a second click or a racing worker
+        db.session.rollback()
+        raise NotFound(_l("This person is not recorded as a participant."))
+    db.session.expire(training, ["participants"])
+    audit.record(user, "training.leave", ENTITY, training.id, {"participant": [email, None]})
     db.session.commit()
 
 

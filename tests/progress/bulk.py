@@ -54,14 +54,20 @@ def add_transfers(count: int, seed: int = 2016, countries: int | None = None) ->
     first_id = (db.session.scalar(sa.select(sa.func.max(Transfer.id))) or 0) + 1
     statuses = list(TransferStatus)
     transfers, confirmations, contributions, follow_ups = [], [], [], []
+    live: set[tuple[int, str]] = set()  # one live transfer per practice and recipient
     for offset in range(count):
         transfer_id = first_id + offset
         provider, recipient = rng.sample(codes, 2)
         status = statuses[offset % len(statuses)]  # every status, whatever the size
+        practice_id = rng.choice(practice_ids)
+        if status is not TransferStatus.CANCELLED:
+            if (practice_id, recipient) in live:
+                practice_id = _add_practices(1, codes, rng)[0]
+            live.add((practice_id, recipient))
         proposed = PERIOD_START + timedelta(days=rng.randrange(PERIOD_DAYS))
         row = {
             "id": transfer_id,
-            "practice_id": rng.choice(practice_ids),
+            "practice_id": practice_id,
             "provider_code": provider,
             "recipient_code": recipient,
             "origin": rng.choice(list(Origin)),
