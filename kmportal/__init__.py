@@ -23,6 +23,8 @@ CAPABILITIES = (
     "kmportal.transfers",
     "kmportal.progress",
     "kmportal.demo",
+    "kmportal.operations",
+    "kmportal.backup",
 )
 
 
