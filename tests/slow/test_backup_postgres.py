@@ -46,9 +46,7 @@ def filled_postgres(postgres_app):
     return inventory()
 
 
-def test_round_trip_on_postgres_into_a_second_database(
-    filled_postgres, postgres_url, tmp_path
-):
+def test_round_trip_on_postgres_into_a_second_database(filled_postgres, postgres_url, tmp_path):
     archive = tmp_path / "postgres.tar.gz"
     summary = backup.create_backup(archive)
     assert summary.engine == "postgresql" and summary.uploads == 2
