@@ -112,3 +112,11 @@ def test_other_database_errors_stay_ordinary_errors(app, client):
         raise sa.exc.IntegrityError("INSERT", {}, Exception("duplicate"))
 
     assert client.get("/boom").status_code == 500
+
+
+def test_an_error_page_during_an_outage_is_the_503_page(client, auth, focal_br, outage):
+    auth.login(focal_br)
+    with outage:
+        response = client.get("/no-such-page")
+    assert response.status_code == 503
+    assert HEADINGS["pt"] in response.get_data(as_text=True)
