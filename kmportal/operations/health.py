@@ -7,6 +7,7 @@ portal is healthy when all of them are.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,13 +49,13 @@ class Health:
 
 
 def check_health() -> Health:
-    """Healthy when the database answers, the search index can be read (or there is nothing
-    to index yet) and every data directory has at least HEALTH_MIN_FREE_MB free."""
+    """Healthy when the database answers, the search index can be read and written (or is
+    yet to be built) and every data directory has at least HEALTH_MIN_FREE_MB free."""
     database = check_database()
     return Health(
         {
             "database": database,
-            "search_index": check_search_index(database_ok=database.ok),
+            "search_index": check_search_index(),
             "disk": check_disk(),
         }
     )
@@ -69,27 +70,24 @@ def check_database() -> Check:
     return Check(True)
 
 
-def check_search_index(database_ok: bool) -> Check:
-    from kmportal.search import documents, service
+def check_search_index() -> Check:
+    """Failed when the index is unreadable or its folder cannot be written. A missing index
+    is not a failure: the first search (or `flask search reindex`) builds it."""
+    from kmportal.search import service
 
     index = service.current_index()
     if index.is_rebuilding():
         return Check(True, {"state": "rebuilding"})
+    folder = _existing_ancestor(index.path)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return Check(False, {"error": "not writable", "path": str(folder)})
     try:
         index.check_readable()
     except service.IndexUnavailable as unavailable:
-        if unavailable.reason == "missing" and database_ok and _nothing_to_index(documents):
-            return Check(True, {"state": "empty"})
+        if unavailable.reason == "missing":
+            return Check(True, {"state": "missing"})
         return Check(False, {"error": unavailable.reason})
     return Check(True, {"state": "ready"})
-
-
-def _nothing_to_index(documents) -> bool:
-    try:
-        return documents.indexed_count() == 0
-    except sa.exc.SQLAlchemyError:
-        _rollback_quietly()
-        return False
 
 
 def check_disk() -> Check:
