@@ -120,3 +120,12 @@ def test_an_error_page_during_an_outage_is_the_503_page(client, auth, focal_br, 
         response = client.get("/no-such-page")
     assert response.status_code == 503
     assert HEADINGS["pt"] in response.get_data(as_text=True)
+
+
+def test_after_sign_out_the_503_page_no_longer_uses_their_language(client, auth, focal_br, outage):
+    auth.login(focal_br)
+    client.get("/practices/mine")
+    auth.logout()
+    with outage:
+        response = client.get("/", headers={"Accept-Language": "fr"})
+    assert HEADINGS["fr"] in response.get_data(as_text=True)
