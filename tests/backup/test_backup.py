@@ -77,7 +77,7 @@ def test_round_trip_restores_every_record_and_file_and_the_index(archive, filled
     with target.app_context():
         summary = backup.restore_backup(archive)
         assert inventory() == filled
-        assert summary.indexed == len([p for p in filled["practices"]])
+        assert summary.indexed == len(filled["practices"])
         assert search.check().in_step
         db.session.remove()
         db.engine.dispose()
