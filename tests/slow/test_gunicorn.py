@@ -45,7 +45,7 @@ def test_gunicorn_conf_serves_the_portal(tmp_path):
         **os.environ,
         "KMPORTAL_INSTANCE_PATH": str(tmp_path / "instance"),
         "KMPORTAL_SECRET_KEY": secrets.token_urlsafe(48),
-        "WEB_CONCURRENCY": "2",
+        "WEB_CONCURRENCY": "1",
         "FLASK_APP": "kmportal",
     }
     env.pop("KMPORTAL_DATABASE_URL", None)
