@@ -4,6 +4,7 @@ progress toward the Objective 3 targets of the Regional Initiative's work plan."
 from __future__ import annotations
 
 import importlib
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -23,11 +24,13 @@ CAPABILITIES = (
     "kmportal.transfers",
     "kmportal.progress",
     "kmportal.demo",
+    "kmportal.operations",
+    "kmportal.backup",
 )
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_relative_config=True, instance_path=_instance_path())
     load_config(app, test_config)
 
     from kmportal import extensions, web
@@ -50,6 +53,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         web.configure_sqlite(extensions.db.engine)
     web.init_app(app)
     return app
+
+
+def _instance_path() -> str | None:
+    """KMPORTAL_INSTANCE_PATH, when set: where the database, uploads, index and secret live
+    (Flask's default is instance/ beside the package)."""
+    configured = os.environ.get("KMPORTAL_INSTANCE_PATH")
+    return os.path.abspath(os.path.expanduser(configured)) if configured else None
 
 
 def _migrations_dir() -> str:

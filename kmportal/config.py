@@ -39,6 +39,10 @@ class Defaults:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
+    # While the database is unreachable pages answer 503 with this Retry-After (seconds).
+    OUTAGE_RETRY_AFTER = 30
+    # /healthz fails when a data directory (instance, uploads, index, SQLite) has less free.
+    HEALTH_MIN_FREE_MB = 100
 
 
 def _parse_env_value(raw: str):

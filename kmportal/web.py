@@ -12,6 +12,7 @@ from werkzeug.routing import IntegerConverter
 from kmportal.audit.labels import action_label
 from kmportal.errors import DomainError
 from kmportal.extensions import db, login_manager
+from kmportal.operations.outage import UNAVAILABLE_ERRORS, database_unavailable
 
 
 def configure_sqlite(engine) -> None:
@@ -53,9 +54,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
         db.session.rollback()
-        return render_template(
-            "errors/error.html", status=error.status_code, message=error.message
-        ), error.status_code
+        return _error_page(error.status_code, error.message)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -64,7 +63,13 @@ def init_app(app: Flask) -> None:
         if error.code >= 500:
             # The page needs the database (the signed-in user): leave any failed transaction.
             db.session.rollback()
-        return render_template("errors/error.html", status=error.code, message=None), error.code
+        return _error_page(error.code, None)
+
+    def _error_page(status: int, message):
+        try:
+            return render_template("errors/error.html", status=status, message=message), status
+        except UNAVAILABLE_ERRORS as unavailable:  # the page's layout loads the signed-in user
+            return database_unavailable(unavailable)
 
     @app.context_processor
     def template_context():

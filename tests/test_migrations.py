@@ -25,3 +25,22 @@ def upgrade_empty_database(database_uri: str, tmp_path):
 def test_upgrade_from_empty_matches_models_on_sqlite(tmp_path):
     app = upgrade_empty_database(f"sqlite:///{tmp_path / 'migrated.sqlite3'}", tmp_path)
     assert schema_differences(app) == []
+
+
+def remaining_tables(app) -> set[str]:
+    import sqlalchemy as sa
+
+    with app.app_context():
+        return set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
+
+
+def test_downgrade_to_base_and_upgrade_again_on_sqlite(tmp_path):
+    from flask_migrate import downgrade
+
+    app = upgrade_empty_database(f"sqlite:///{tmp_path / 'roundtrip.sqlite3'}", tmp_path)
+    with app.app_context():
+        downgrade(revision="base")
+    assert remaining_tables(app) == set()
+    with app.app_context():
+        upgrade()
+    assert schema_differences(app) == []

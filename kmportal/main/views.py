@@ -1,4 +1,3 @@
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     current_app,
@@ -12,6 +11,7 @@ from flask import (
 from flask_babel import get_locale
 
 from kmportal.extensions import db
+from kmportal.operations.health import check_health
 from kmportal.practices import queries as practice_queries
 from kmportal.practices.queries import CatalogueFilters
 from kmportal.reference import queries as reference
@@ -32,11 +32,12 @@ def home():
 
 @bp.route("/healthz")
 def healthz():
-    try:
-        db.session.execute(sa.text("SELECT 1"))
-    except Exception as error:  # the check reports any database failure as unhealthy
-        return jsonify(status="error", database=str(error.__class__.__name__)), 503
-    return jsonify(status="ok")
+    """The database, the search index and free disk: 200 when all are well, else 503."""
+    health = check_health()
+    response = jsonify(health.as_dict())
+    response.status_code = 200 if health.ok else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/language/<code>")
@@ -61,6 +62,9 @@ def select_locale() -> str:
 
     if getattr(current_user, "is_authenticated", False) and current_user.language in languages:
         return current_user.language
+    # The signed-in person's language, remembered for pages that cannot load them (outage.py).
+    if session.get("user_lang") in languages:
+        return session["user_lang"]
     return (
         request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
     )

@@ -105,3 +105,15 @@ def test_every_main_page_renders_on_postgres(postgres_app, signed_in):
         pages += ["/practices/mine", "/transfers/follow-ups", "/users/"]
     failures = {url: client.get(url).status_code for url in pages}
     assert {url: status for url, status in failures.items() if status != 200} == {}
+
+
+def test_migrations_downgrade_to_base_and_upgrade_again_on_postgres(postgres_app):
+    from flask_migrate import downgrade
+
+    upgrade()
+    downgrade(revision="base")
+    assert set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"} == set()
+    upgrade()
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, db.metadata) == []
