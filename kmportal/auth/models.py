@@ -1,15 +1,15 @@
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from kmportal.audit.models import utcnow
+from kmportal.auth import passwords
 from kmportal.enums import LabelledEnum, enum_type
 from kmportal.extensions import db
 from kmportal.reference.models import Country
@@ -19,6 +19,10 @@ class Role(LabelledEnum):
     FOCAL_POINT = "focal_point", _l("Focal point")
     SECRETARIAT = "secretariat", _l("Technical Secretariat")
     ADMIN = "admin", _l("Administrator")
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
 class User(UserMixin, db.Model):
@@ -35,12 +39,24 @@ class User(UserMixin, db.Model):
     language: Mapped[str] = mapped_column(sa.String(2), default="es")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Flask-Login's alternative id: the cookies carry this, not the user id, and a new one
+    # (rotate_session_token) signs out every session and remember-me cookie of the account.
+    session_token: Mapped[str] = mapped_column(
+        sa.String(64), unique=True, default=lambda: new_session_token()
+    )
 
     country: Mapped[Country | None] = relationship(lazy="joined")
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    def rotate_session_token(self) -> None:
+        """End every session of this account: cookies holding the old token no longer load it."""
+        self.session_token = new_session_token()
 
     @property
     def is_secretariat(self) -> bool:
@@ -50,12 +66,10 @@ class User(UserMixin, db.Model):
         return self.role is Role.FOCAL_POINT and self.country_code == country_code
 
     def set_password(self, password: str) -> None:
-        # Werkzeug's default is scrypt, a memory-hard KDF with a per-password salt.
-        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
-        self.password_hash = generate_password_hash(password, method=method)
+        self.password_hash = passwords.hash_password(password)
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        return passwords.verify(self.password_hash, password)
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role.value}>"

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from kmportal.audit import service as audit
+from kmportal.auth import passwords, throttle
 from kmportal.auth.models import Role, User
 from kmportal.config import LANGUAGES
-from kmportal.errors import PermissionDenied, ValidationError
+from kmportal.errors import DomainError, PermissionDenied, ValidationError
 from kmportal.extensions import db
 from kmportal.reference.models import Country
 
 MIN_PASSWORD_LENGTH = 10
+log = logging.getLogger("kmportal.auth")
+
+
+class TooManyAttempts(DomainError):
+    """The log-in throttle refused the attempt before the password was checked."""
+
+    status_code = 429
 
 
 def validate_password(password: str) -> None:
@@ -54,7 +64,7 @@ def create_user(
     errors: dict[str, object] = {}
     if "@" not in email or len(email) > 254:
         errors["email"] = _l("Enter a valid e-mail address.")
-    elif db.session.scalar(sa.select(User.id).where(User.email == email)):
+    elif _email_taken(email):
         errors["email"] = _l("An account with this e-mail address already exists.")
     if not name.strip():
         errors["name"] = _l("Enter the person's name.")
@@ -79,16 +89,71 @@ def create_user(
         user.id,
         {"email": [None, email], "role": [None, role.value], "country": [None, country_code]},
     )
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same address created at the same moment by another request
+        db.session.rollback()
+        raise ValidationError(
+            {"email": _l("An account with this e-mail address already exists.")}
+        ) from None
     return user
+
+
+def _email_taken(email: str) -> bool:
+    return db.session.scalar(sa.select(User.id).where(User.email == email)) is not None
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with this e-mail and password, or None (never says which part was wrong)."""
+    """The active user with this e-mail and password, or None (never says which part was wrong).
+
+    An unknown e-mail or an inactive account costs one hash check too, so the time taken
+    does not tell which accounts exist."""
     user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
-    if user is None or not user.active or not user.check_password(password):
+    if user is None or not user.active:
+        passwords.verify_nothing(password)
         return None
+    return user if user.check_password(password) else None
+
+
+def sign_in(email: str, password: str, address: str | None) -> User | None:
+    """Check a log-in within the throttle's limits (per account and per address), and audit
+    and log it, successful or not, with the address and never the password. Raises
+    TooManyAttempts, before checking the password, when a limit is reached."""
+    email = email.strip().lower()
+    if not throttle.reserve(email, address):
+        log.warning("sign-in refused by the throttle: %s from %s", email, address)
+        _audit_login(None, "user.login_throttled", email, address)
+        raise TooManyAttempts(
+            _l(
+                "Too many failed sign-ins for this account or from this address: wait a few "
+                "minutes and try again."
+            )
+        )
+    user = authenticate(email, password)
+    if user is None:
+        log.warning("failed sign-in: %s from %s", email, address)
+        known = db.session.scalar(sa.select(User).where(User.email == email))
+        _audit_login(known, "user.login_failed", email, address)
+        return None
+    throttle.release(email, address)
+    log.info("signed in: %s from %s", email, address)
+    _audit_login(user, "user.login", email, address, actor=user)
     return user
+
+
+def sign_out(user, address: str | None) -> None:
+    """End every session of the account (each cookie holding the old token), audited."""
+    if not getattr(user, "is_authenticated", False):
+        return
+    user.rotate_session_token()
+    log.info("signed out: %s from %s", user.email, address)
+    _audit_login(user, "user.logout", user.email, address, actor=user)
+
+
+def _audit_login(user, action: str, email: str, address: str | None, actor=None) -> None:
+    changes = {"email": [None, email], "address": [None, address]}
+    audit.record(actor, action, "user", user.id if user else 0, changes)
+    db.session.commit()
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
@@ -100,6 +165,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     except ValidationError as error:
         raise ValidationError({"new_password": error.errors["password"]}) from None
     user.set_password(new_password)
+    user.rotate_session_token()  # every other session of the account ends
     audit.record(user, "user.password", "user", user.id, {"password": ["…", "…"]})
     db.session.commit()
 
@@ -174,6 +240,8 @@ def update_user(actor, user: User, role, country_code, language: str, active: bo
         "language": user.language,
         "active": user.active,
     }
+    if user.active and not active:
+        user.rotate_session_token()  # a deactivated account is signed out everywhere
     user.role, user.language, user.active = role, language, active
     user.country_code = country_code
     after = {
@@ -194,6 +262,7 @@ def reset_password(actor, user: User) -> str:
     _require_may_manage(actor, user)
     password = provisional_password()
     user.set_password(password)
+    user.rotate_session_token()
     audit.record(actor, "user.reset_password", "user", user.id, {"password": ["…", "…"]})
     db.session.commit()
     return password
