@@ -81,7 +81,13 @@ def create_user(
     )
     user.set_password(password)
     db.session.add(user)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same address created at the same moment by another request
+        db.session.rollback()
+        raise ValidationError(
+            {"email": _l("An account with this e-mail address already exists.")}
+        ) from None
     audit.record(
         actor or user,
         "user.create",
@@ -89,13 +95,7 @@ def create_user(
         user.id,
         {"email": [None, email], "role": [None, role.value], "country": [None, country_code]},
     )
-    try:
-        db.session.commit()
-    except IntegrityError:  # the same address created at the same moment by another request
-        db.session.rollback()
-        raise ValidationError(
-            {"email": _l("An account with this e-mail address already exists.")}
-        ) from None
+    db.session.commit()
     return user
 
 
