@@ -135,7 +135,7 @@ def test_the_refusal_says_why_in_the_persons_language(limited):
         attempt(client, "x@example.org")
     response = client.post("/login?lang=pt", data={"email": "x@example.org", "password": "x"})
     assert response.status_code == 429
-    assert "Demasiadas tentativas" in response.get_data(as_text=True)
+    assert "Muitas tentativas" in response.get_data(as_text=True)
 
 
 def test_counters_are_rows_in_the_database(limited):
