@@ -41,8 +41,11 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Flask-Login's alternative id: the cookies carry this, not the user id, and a new one
     # (rotate_session_token) signs out every session and remember-me cookie of the account.
-    session_token: Mapped[str] = mapped_column(
-        sa.String(64), unique=True, default=lambda: new_session_token()
+    # Nullable only so that SQLite adds the column without rebuilding the user table (with
+    # foreign keys on, a rebuild would cascade to every row that refers to a user); every
+    # account gets one by default and the migration fills in the existing ones.
+    session_token: Mapped[str | None] = mapped_column(
+        sa.String(64), unique=True, index=True, default=lambda: new_session_token()
     )
 
     country: Mapped[Country | None] = relationship(lazy="joined")

@@ -22,8 +22,9 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("user", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("session_token", sa.String(length=64), nullable=True))
+    # Added in place (no batch rebuild of "user": on SQLite, with foreign keys on, dropping the
+    # old table would cascade to every row that refers to a user).
+    op.add_column("user", sa.Column("session_token", sa.String(length=64), nullable=True))
     connection = op.get_bind()
     user = sa.table("user", sa.column("id", sa.Integer), sa.column("session_token", sa.String))
     for (user_id,) in connection.execute(sa.select(user.c.id)).all():
@@ -32,11 +33,7 @@ def upgrade():
             .where(user.c.id == user_id)
             .values(session_token=secrets.token_urlsafe(32))
         )
-    with op.batch_alter_table("user", schema=None) as batch_op:
-        batch_op.alter_column("session_token", existing_type=sa.String(length=64), nullable=False)
-        batch_op.create_unique_constraint(
-            batch_op.f("uq_user_session_token"), ["session_token"]
-        )
+    op.create_index(op.f("ix_user_session_token"), "user", ["session_token"], unique=True)
 
     op.create_table(
         "login_throttle",
@@ -61,6 +58,6 @@ def downgrade():
     with op.batch_alter_table("login_throttle", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_login_throttle_expires_at"))
     op.drop_table("login_throttle")
+    op.drop_index(op.f("ix_user_session_token"), table_name="user")
     with op.batch_alter_table("user", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("uq_user_session_token"), type_="unique")
         batch_op.drop_column("session_token")
