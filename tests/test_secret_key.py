@@ -53,6 +53,11 @@ def test_secret_key_from_the_environment_is_text_never_json(tmp_path, monkeypatc
     app = Flask("kmportal_probe", instance_path=str(tmp_path))
     load_config(app)
     assert app.config["SECRET_KEY"] == "12345"
+    # In debug it is accepted, as text: pages work (it used to be an int, and every page a 500).
+    # The log-in form's CSRF token is signed into the session with the key.
+    debug = create_app(production_config(tmp_path, DEBUG=True, WTF_CSRF_ENABLED=True))
+    response = debug.test_client().get("/login")
+    assert response.status_code == 200 and "session=" in response.headers["Set-Cookie"]
 
 
 def test_strong_key_starts_and_debug_or_testing_accept_any(tmp_path):

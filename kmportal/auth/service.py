@@ -108,11 +108,16 @@ def authenticate(email: str, password: str) -> User | None:
 
     An unknown e-mail or an inactive account costs one hash check too, so the time taken
     does not tell which accounts exist."""
-    user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
-    if user is None or not user.active:
+    return _check_credentials(email.strip().lower(), password)[0]
+
+
+def _check_credentials(email: str, password: str) -> tuple[User | None, User | None]:
+    """(the user if the password is right, the account the e-mail names if any)."""
+    account = db.session.scalar(sa.select(User).where(User.email == email))
+    if account is None or not account.active:
         passwords.verify_nothing(password)
-        return None
-    return user if user.check_password(password) else None
+        return None, account
+    return (account if account.check_password(password) else None), account
 
 
 def sign_in(email: str, password: str, address: str | None) -> User | None:
@@ -129,11 +134,10 @@ def sign_in(email: str, password: str, address: str | None) -> User | None:
                 "minutes and try again."
             )
         )
-    user = authenticate(email, password)
+    user, account = _check_credentials(email, password)
     if user is None:
         log.warning("failed sign-in: %s from %s", email, address)
-        known = db.session.scalar(sa.select(User).where(User.email == email))
-        _audit_login(known, "user.login_failed", email, address)
+        _audit_login(account, "user.login_failed", email, address)
         return None
     throttle.release(email, address)
     log.info("signed in: %s from %s", email, address)
