@@ -46,3 +46,23 @@ def test_nul_in_any_parameter_is_a_400_not_a_500_on_postgres(postgres_app):
     response = client.post("/login", data={"email": "a\x00@example.org", "password": "x"})
     assert response.status_code == 400
     db.session.rollback()
+
+
+def test_a_unique_violation_is_a_409_on_postgres(postgres_app):
+    from kmportal.auth.models import Role, User
+
+    upgrade()
+
+    def duplicate():
+        for _ in range(2):
+            db.session.add(
+                User(email="twin@example.org", name="T", password_hash="x", role=Role.ADMIN)
+            )
+        db.session.commit()
+        return "saved"
+
+    postgres_app.add_url_rule("/test-duplicate", view_func=duplicate)
+    postgres_app.test_client_class = FreshGlobalsClient
+    response = postgres_app.test_client().get("/test-duplicate?lang=en")
+    assert response.status_code == 409
+    assert "already exists" in response.get_data(as_text=True)
