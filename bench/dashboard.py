@@ -66,7 +66,8 @@ def build_app(folder: Path, database_url: str | None):
 
 
 def populate(app, size: int) -> int:
-    """Fill the app's database with `size` transfers; return the secretariat's user id."""
+    """Fill the app's database with `size` transfers; return the secretariat's session token
+    (what a signed-in session holds)."""
     with app.app_context():
         add_transfers(size, seed=size)
         add_trainings(max(1, size // 100), seed=size)
@@ -75,14 +76,15 @@ def populate(app, size: int) -> int:
             # that index-only scans need.
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.exec_driver_sql("VACUUM ANALYZE")
-        return db.session.scalar(sa.select(User.id).where(User.role == Role.SECRETARIAT))
+        query = sa.select(User.session_token).where(User.role == Role.SECRETARIAT)
+        return db.session.scalar(query)
 
 
-def reader_client(app, reader: str, secretariat_id: int):
+def reader_client(app, reader: str, secretariat_token: str):
     client = app.test_client()
     if reader == "secretariat":
         with client.session_transaction() as session:
-            session["_user_id"], session["_fresh"] = str(secretariat_id), True
+            session["_user_id"], session["_fresh"] = secretariat_token, True
     # Warm up, and check the reader sees what its role sees (English page for the check).
     page = client.get("/dashboard?lang=en").get_data(as_text=True)
     assert ("follow-ups overdue" in page) is (reader == "secretariat")

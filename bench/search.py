@@ -19,6 +19,7 @@ import argparse
 import json
 import random
 import resource
+import secrets
 import shutil
 import statistics
 import subprocess
@@ -337,8 +338,11 @@ def commit_to_searchable(client, secretariat, samples: int = 5) -> list[float]:
 
 
 def make_app(workdir: Path):
-    config = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'bench.sqlite3'}",
-              "SEARCH_INDEX_DIR": str(workdir / "index"), "SECRET_KEY": "bench"}  # fmt: skip
+    config = {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'bench.sqlite3'}",
+        "SEARCH_INDEX_DIR": str(workdir / "index"),
+        "SECRET_KEY": secrets.token_hex(32),
+    }
     return create_app(config)
 
 

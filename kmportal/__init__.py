@@ -33,7 +33,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True, instance_path=_instance_path())
     load_config(app, test_config)
 
-    from kmportal import extensions, web
+    from kmportal import extensions, security, web
+
+    security.init_app(app)  # first: refuses a weak secret key before anything else starts
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(

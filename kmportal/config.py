@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -34,15 +34,35 @@ class Defaults:
     FOLLOW_UP_MONTHS = (6, 12, 24)
     # Werkzeug's scrypt: memory-hard, salted. Tests may pick a cheaper method for speed.
     PASSWORD_HASH_METHOD = "scrypt"
-    LOGIN_RATE_LIMIT = "10 per minute; 50 per hour"
+    # Failed sign-ins allowed per account and, higher so that one office behind one address
+    # is not locked out by one person, per address (kmportal/auth/throttle.py).
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per minute; 20 per hour"
+    LOGIN_LIMIT_PER_ADDRESS = "30 per minute; 200 per hour"
     RATELIMIT_HEADERS_ENABLED = True
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # None: Secure outside debug and testing (kmportal/security/cookies.py); set False only to
+    # serve over plain HTTP (the quick start on 127.0.0.1 does).
+    SESSION_COOKIE_SECURE: bool | None = None
+    REMEMBER_COOKIE_SECURE: bool | None = None
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)  # never more than 30 days
+    # Reverse proxy hops to trust per X-Forwarded-* header (kmportal/security/proxy.py).
+    PROXY_FIX_X_FOR = 0
+    PROXY_FIX_X_PROTO = 0
+    PROXY_FIX_X_HOST = 0
+    PROXY_FIX_X_PORT = 0
+    PROXY_FIX_X_PREFIX = 0
     WTF_CSRF_TIME_LIMIT = None
     # While the database is unreachable pages answer 503 with this Retry-After (seconds).
     OUTAGE_RETRY_AFTER = 30
     # /healthz fails when a data directory (instance, uploads, index, SQLite) has less free.
     HEALTH_MIN_FREE_MB = 100
+
+
+# Taken as text, never parsed as JSON: KMPORTAL_SECRET_KEY=12345 is a (weak) text key.
+_TEXT_ENV = frozenset({"KMPORTAL_SECRET_KEY"})
 
 
 def _parse_env_value(raw: str):
@@ -58,7 +78,8 @@ def load_config(app: Flask, overrides: dict | None = None) -> None:
     app.config.from_pyfile("config.py", silent=True)
     for key, raw in os.environ.items():
         if key.startswith("KMPORTAL_") and key != "KMPORTAL_DATABASE_URL":
-            app.config[key.removeprefix("KMPORTAL_")] = _parse_env_value(raw)
+            value = raw if key in _TEXT_ENV else _parse_env_value(raw)
+            app.config[key.removeprefix("KMPORTAL_")] = value
     if os.environ.get("KMPORTAL_DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["KMPORTAL_DATABASE_URL"]
     if overrides:
@@ -77,8 +98,10 @@ def load_config(app: Flask, overrides: dict | None = None) -> None:
     # Uploads are refused above the attachment limit; leave room for the other form fields.
     app.config.setdefault("MAX_CONTENT_LENGTH", None)
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_ATTACHMENT_BYTES"] + 1024 * 1024
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _instance_secret(instance)
+    if app.config.get("SECRET_KEY") is None:  # set but empty is refused, not replaced
+        from kmportal.security.secret_key import instance_secret
+
+        app.config["SECRET_KEY"] = instance_secret(instance)
 
 
 def _normalise_postgres_url(url: str) -> str:
@@ -87,12 +110,3 @@ def _normalise_postgres_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
-
-
-def _instance_secret(instance: Path) -> str:
-    """A per-installation secret kept in instance/, created once, never in git."""
-    path = instance / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_hex(32), encoding="utf-8")
-        path.chmod(0o600)
-    return path.read_text(encoding="utf-8").strip()

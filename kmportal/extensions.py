@@ -29,6 +29,7 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-# Rate limits guard the log-in form against password guessing. The in-memory store is per
-# process; set RATELIMIT_STORAGE_URI (e.g. a Redis URL) when running several workers.
+# The log-in form's limits are not here: kmportal/auth/throttle.py keeps them in the database,
+# shared by every worker. This limiter's memory:// store is per process; any limit added here
+# needs RATELIMIT_STORAGE_URI (e.g. a Redis URL) when gunicorn runs several workers.
 limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")

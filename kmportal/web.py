@@ -41,16 +41,6 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("Please sign in to continue.")
     login_manager.login_message_category = "info"
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        from kmportal.auth.models import User
-
-        try:
-            user = db.session.get(User, int(user_id))
-        except ValueError:
-            return None
-        return user if user is not None and user.active else None
-
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
         db.session.rollback()

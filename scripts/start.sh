@@ -22,4 +22,8 @@ echo "  kmportal is starting on http://$HOST:$PORT"
 echo "  Demo log-ins:"
 "$VENV/bin/flask" demo accounts
 echo
+# The quick start serves plain HTTP on this machine: cookies cannot be Secure here. Behind
+# HTTPS in production leave these unset (Secure is the default outside debug and testing).
+export KMPORTAL_SESSION_COOKIE_SECURE="${KMPORTAL_SESSION_COOKIE_SECURE:-false}"
+export KMPORTAL_REMEMBER_COOKIE_SECURE="${KMPORTAL_REMEMBER_COOKIE_SECURE:-false}"
 exec "$VENV/bin/flask" run --host "$HOST" --port "$PORT"

@@ -124,27 +124,3 @@ def test_csrf_is_enforced_when_enabled(app, client, focal_br):
     app.config["WTF_CSRF_ENABLED"] = True
     response = client.post("/login", data={"email": focal_br.email, "password": PASSWORD})
     assert response.status_code == 400
-
-
-def test_repeated_failed_logins_are_slowed_down(tmp_path, template_database):
-    import shutil
-
-    from kmportal import create_app
-    from kmportal.extensions import limiter
-    from tests.conftest import base_config
-
-    shutil.copy(template_database, tmp_path / "limited.sqlite3")
-    config = base_config(tmp_path, f"sqlite:///{tmp_path / 'limited.sqlite3'}")
-    config.update(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
-    limited = create_app(config)
-    try:
-        client = limited.test_client()
-        statuses = [
-            client.post("/login", data={"email": "a@example.org", "password": "x"}).status_code
-            for _ in range(4)
-        ]
-        assert statuses == [422, 422, 422, 429]
-        assert client.get("/login").status_code == 200  # only POSTs are limited
-    finally:
-        limiter.reset()
-        limiter.enabled = False  # the extension is shared by every app in this process

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -12,11 +13,11 @@ from typing import BinaryIO
 import filetype
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from werkzeug.utils import secure_filename
 
 from kmportal.attachments.models import Attachment
 from kmportal.errors import ValidationError
 from kmportal.extensions import db
+from kmportal.validation import drop_control_characters
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ ALLOWED_TYPES = {
 # Old OLE2 Office files share one signature; filetype reports them under these names.
 _OLE_ALIASES = {"application/x-ole-storage", "application/vnd.ms-office"}
 SNIFF_BYTES = 8192
+MAX_NAME_LENGTH = 255  # the column's length, in characters
+_MAX_EXTENSION_LENGTH = 16
 
 
 def human_size(size: int) -> str:
@@ -71,6 +74,23 @@ def human_size(size: int) -> str:
     if size >= 1024 * 1024:
         return f"{size / (1024 * 1024):.3g} MB"
     return f"{max(1, round(size / 1024))} KB"
+
+
+def display_name(filename: str | None) -> str:
+    """The name an uploaded file is shown and downloaded under: the last part of the path the
+    browser sent, in NFC, without control characters, at most 255 characters keeping the
+    extension. Accents and non-Latin letters stay (the file is stored under a generated name,
+    so this name never reaches the file system)."""
+    name = unicodedata.normalize("NFC", drop_control_characters(filename or ""))
+    name = name.replace("\\", "/").rsplit("/", 1)[-1].strip().lstrip(".")
+    if not name:
+        return "document"
+    if len(name) <= MAX_NAME_LENGTH:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if not dot or len(extension) > _MAX_EXTENSION_LENGTH:
+        return name[:MAX_NAME_LENGTH].rstrip()
+    return stem[: MAX_NAME_LENGTH - len(extension) - 1].rstrip() + "." + extension
 
 
 def upload_dir() -> Path:
@@ -103,7 +123,7 @@ def detect_type(head: bytes, extension: str) -> AllowedType | None:
 def validate_upload(stream: BinaryIO, filename: str) -> tuple[AllowedType, int, str]:
     """Check the size limit and the content type; return (type, size, safe original name)."""
     limit = current_app.config["MAX_ATTACHMENT_BYTES"]
-    name = secure_filename(filename or "") or "document"
+    name = display_name(filename)
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     stream.seek(0, 2)
     size = stream.tell()

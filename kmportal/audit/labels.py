@@ -17,6 +17,10 @@ ACTION_LABELS = {
     "user.password": _l("Password changed"),
     "user.update": _l("Account changed"),
     "user.reset_password": _l("Provisional password given"),
+    "user.login": _l("Signed in"),
+    "user.login_failed": _l("Failed sign-in"),
+    "user.login_throttled": _l("Sign-in refused: too many attempts"),
+    "user.logout": _l("Signed out"),
 }
 
 

@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from kmportal.audit import service as audit
-from kmportal.auth.models import Role, User, hash_password
+from kmportal.auth import passwords, throttle
+from kmportal.auth.models import Role, User
 from kmportal.concurrency import claim, unique_or
 from kmportal.config import LANGUAGES
-from kmportal.errors import Conflict, PermissionDenied, ValidationError
+from kmportal.errors import Conflict, DomainError, PermissionDenied, ValidationError
 from kmportal.extensions import db
 from kmportal.reference.models import Country
 
 MIN_PASSWORD_LENGTH = 10
 _EMAIL_TAKEN = _l("An account with this e-mail address already exists.")
+log = logging.getLogger("kmportal.auth")
+
+
+class TooManyAttempts(DomainError):
+    """The log-in throttle refused the attempt before the password was checked."""
+
+    status_code = 429
 
 
 def validate_password(password: str) -> None:
@@ -93,11 +103,60 @@ def _email_taken(email: str) -> bool:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with this e-mail and password, or None (never says which part was wrong)."""
-    user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
-    if user is None or not user.active or not user.check_password(password):
+    """The active user with this e-mail and password, or None (never says which part was wrong).
+
+    An unknown e-mail or an inactive account costs one hash check too, so the time taken
+    does not tell which accounts exist."""
+    return _check_credentials(email.strip().lower(), password)[0]
+
+
+def _check_credentials(email: str, password: str) -> tuple[User | None, User | None]:
+    """(the user if the password is right, the account the e-mail names if any)."""
+    account = db.session.scalar(sa.select(User).where(User.email == email))
+    if account is None or not account.active:
+        passwords.verify_nothing(password)
+        return None, account
+    return (account if account.check_password(password) else None), account
+
+
+def sign_in(email: str, password: str, address: str | None) -> User | None:
+    """Check a log-in within the throttle's limits (per account and per address), and audit
+    and log it, successful or not, with the address and never the password. Raises
+    TooManyAttempts, before checking the password, when a limit is reached."""
+    email = email.strip().lower()
+    if not throttle.reserve(email, address):
+        log.warning("sign-in refused by the throttle: %s from %s", email, address)
+        _audit_login(None, "user.login_throttled", email, address)
+        raise TooManyAttempts(
+            _l(
+                "Too many failed sign-ins for this account or from this address: wait a few "
+                "minutes and try again."
+            )
+        )
+    user, account = _check_credentials(email, password)
+    if user is None:
+        log.warning("failed sign-in: %s from %s", email, address)
+        _audit_login(account, "user.login_failed", email, address)
         return None
+    throttle.release(email, address)
+    log.info("signed in: %s from %s", email, address)
+    _audit_login(user, "user.login", email, address, actor=user)
     return user
+
+
+def sign_out(user, address: str | None) -> None:
+    """End every session of the account (each cookie holding the old token), audited."""
+    if not getattr(user, "is_authenticated", False):
+        return
+    user.rotate_session_token()
+    log.info("signed out: %s from %s", user.email, address)
+    _audit_login(user, "user.logout", user.email, address, actor=user)
+
+
+def _audit_login(user, action: str, email: str, address: str | None, actor=None) -> None:
+    changes = {"email": [None, email], "address": [None, address]}
+    audit.record(actor, action, "user", user.id if user else 0, changes)
+    db.session.commit()
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
@@ -109,6 +168,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     except ValidationError as error:
         raise ValidationError({"new_password": error.errors["password"]}) from None
     _replace_password(user, new_password)
+    user.rotate_session_token()  # every other session of the account ends
     audit.record(user, "user.password", "user", user.id, {"password": ["…", "…"]})
     db.session.commit()
 
@@ -183,6 +243,8 @@ def update_user(actor, user: User, role, country_code, language: str, active: bo
         "language": user.language,
         "active": user.active,
     }
+    if user.active and not active:
+        user.rotate_session_token()  # a deactivated account is signed out everywhere
     # Written only if nobody changed the account since this request read it (two secretariat
     # members deactivating it at once record it once; the other one is told).
     claim(
@@ -214,6 +276,7 @@ def reset_password(actor, user: User) -> str:
     _require_may_manage(actor, user)
     password = provisional_password()
     _replace_password(user, password)
+    user.rotate_session_token()
     audit.record(actor, "user.reset_password", "user", user.id, {"password": ["…", "…"]})
     db.session.commit()
     return password
@@ -225,7 +288,7 @@ def _replace_password(user: User, password: str) -> None:
     claim(
         user,
         {"password_hash": user.password_hash},
-        {"password_hash": hash_password(password)},
+        {"password_hash": passwords.hash_password(password)},
         _account_changed(),
     )
 

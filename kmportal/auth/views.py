@@ -1,12 +1,11 @@
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from kmportal.auth import service
+from kmportal.auth import service, sessions
 from kmportal.auth.forms import ChangePasswordForm, LoginForm
-from kmportal.extensions import limiter
 from kmportal.forms_util import apply_errors
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -20,24 +19,32 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
+    status = 200
     if form.validate_on_submit():
-        user = service.authenticate(form.email.data, form.password.data)
-        if user is None:
-            form.password.errors.append(_("Wrong e-mail or password."))
+        try:
+            user = service.sign_in(form.email.data, form.password.data, request.remote_addr)
+        except service.TooManyAttempts as refused:
+            form.form_errors.append(refused.message)
+            status = 429
         else:
-            login_user(user, remember=form.remember.data)
-            flash(_("Welcome, %(name)s.", name=user.name), "success")
-            return redirect(_safe_next(request.args.get("next")))
-    return render_template("auth/login.html", form=form), 200 if not form.errors else 422
+            if user is None:
+                form.password.errors.append(_("Wrong e-mail or password."))
+            else:
+                login_user(user, remember=form.remember.data)
+                flash(_("Welcome, %(name)s.", name=user.name), "success")
+                return redirect(_safe_next(request.args.get("next")))
+    if form.errors and status == 200:
+        status = 422
+    return render_template("auth/login.html", form=form), status
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    service.sign_out(current_user, request.remote_addr)
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("main.home"))
@@ -55,6 +62,7 @@ def change_password():
             ),
         )
         if applied:
+            sessions.renew_current_session(current_user._get_current_object())
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("main.home"))
     status = 422 if form.errors else 200

@@ -141,7 +141,7 @@ WEIRD_INPUTS = [
     "palabra " * 800,
     "<script>alert(1)</script>",
     "'; DROP TABLE practice; --",
-    "%00\x00\u202e",
+    "%00\u202e",  # a real NUL is refused before any view (tests/test_request_input.py)
     "😀 niños 🎈",
     "l'enfant d'abord",
     "educación/trabajo\\infantil",
