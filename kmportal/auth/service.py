@@ -7,7 +7,6 @@ import secrets
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
 
 from kmportal.audit import service as audit
 from kmportal.auth import passwords, throttle
