@@ -17,9 +17,9 @@ from kmportal.errors import PermissionDenied
 from kmportal.extensions import db
 from kmportal.practices.enums import Theme
 from kmportal.practices.models import Practice
-from kmportal.progress.rules import counting_filter, counts_toward_target
 from kmportal.reference.models import Country, Objective, Result, Target
 from kmportal.transfers import followups
+from kmportal.transfers.counting import counting_filter, counts_toward_target
 from kmportal.transfers.enums import FundingMode, TrainingModality, TransferStatus
 from kmportal.transfers.models import FollowUp, Training, TrainingParticipant, Transfer
 from kmportal.transfers.permissions import can

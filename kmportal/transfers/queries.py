@@ -16,8 +16,8 @@ from kmportal.ids import database_id
 from kmportal.practices.enums import PracticeState, Theme
 from kmportal.practices.models import Practice
 from kmportal.practices.permissions import can as practice_can
-from kmportal.progress.rules import counting_filter
 from kmportal.reference.models import Target
+from kmportal.transfers.counting import counting_filter
 from kmportal.transfers.enums import FundingMode, Modality, TransferStatus
 from kmportal.transfers.models import FollowUp, Transfer
 from kmportal.transfers.workflow import STEPS

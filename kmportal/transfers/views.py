@@ -25,10 +25,10 @@ from kmportal.extensions import db
 from kmportal.forms_util import apply_errors, select_choices
 from kmportal.ids import page_number
 from kmportal.practices.enums import Theme
-from kmportal.progress.rules import counts_toward_target
 from kmportal.reference import queries as reference
 from kmportal.transfers import confirmations, followups, queries, service
 from kmportal.transfers import data as transfer_data
+from kmportal.transfers.counting import counts_toward_target
 from kmportal.transfers.enums import FundingMode, Modality, Origin, TransferStatus
 from kmportal.transfers.forms import (
     ConfirmForm,

@@ -7,9 +7,9 @@ import sqlalchemy as sa
 
 from kmportal.extensions import db
 from kmportal.progress.queries import current_target
-from kmportal.progress.rules import counting_filter, counts_toward_target
 from kmportal.reference.models import Objective, Plan, Result, Target
 from kmportal.transfers import confirmations
+from kmportal.transfers.counting import counting_filter, counts_toward_target
 from kmportal.transfers.models import Transfer
 from tests.progress.bulk import add_transfers
 
