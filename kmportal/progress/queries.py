@@ -11,32 +11,19 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload
 
 from kmportal.errors import PermissionDenied
 from kmportal.extensions import db
 from kmportal.practices.enums import Theme
 from kmportal.practices.models import Practice
-from kmportal.reference.models import Country, Objective, Result, Target
+from kmportal.reference.models import Country, Target
+from kmportal.reference.queries import current_target
 from kmportal.transfers import followups
 from kmportal.transfers.counting import counting_filter, counts_toward_target
 from kmportal.transfers.enums import FundingMode, TrainingModality, TransferStatus
 from kmportal.transfers.models import FollowUp, Training, TrainingParticipant, Transfer
 from kmportal.transfers.permissions import can
 from kmportal.transfers.queries import list_options
-
-TARGET_INDICATOR = "practices_transferred"
-
-
-def current_target(indicator: str = TARGET_INDICATOR) -> Target | None:
-    """The latest target for the indicator, with its result, objective and plan."""
-    return db.session.scalar(
-        sa.select(Target)
-        .where(Target.indicator == indicator)
-        .options(joinedload(Target.result).joinedload(Result.objective).joinedload(Objective.plan))
-        .order_by(Target.period_end.desc())
-        .limit(1)
-    )
 
 
 def month_starts(first: date, last: date) -> list[date]:

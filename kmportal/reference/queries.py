@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from kmportal.extensions import db
 from kmportal.reference.models import Activity, Country, Objective, Plan, Result, Target
+
+# The indicator of Objective 3's target: good practices transferred between countries. Each
+# plan period has its own row for it (targets are data); this names which rows to read.
+TARGET_INDICATOR = "practices_transferred"
 
 
 def member_countries() -> list[Country]:
@@ -48,11 +52,13 @@ def plan_activities() -> list[Activity]:
     ]
 
 
-def target(indicator: str) -> Target | None:
-    """The latest target for an indicator (e.g. "practices_transferred")."""
+def current_target(indicator: str = TARGET_INDICATOR) -> Target | None:
+    """The latest target for the indicator (the one of the newest period), with its result,
+    objective and plan."""
     return db.session.scalar(
         sa.select(Target)
         .where(Target.indicator == indicator)
+        .options(joinedload(Target.result).joinedload(Result.objective).joinedload(Objective.plan))
         .order_by(Target.period_end.desc())
         .limit(1)
     )

@@ -46,7 +46,7 @@ bp = Blueprint("transfers", __name__, url_prefix="/transfers", template_folder="
 @bp.route("/")
 def index():
     filters = queries.TransferFilters.from_args(request.args)
-    target = reference.target(service.TARGET_INDICATOR)
+    target = reference.current_target()
     page = queries.page(
         filters,
         target,
@@ -95,7 +95,7 @@ def propose():
 @bp.route("/<int:transfer_id>")
 def detail(transfer_id: int):
     transfer = service.get_transfer(current_user, transfer_id)
-    target = reference.target(service.TARGET_INDICATOR)
+    target = reference.current_target()
     full = can(current_user, "read_full", transfer)
     return render_template(
         "transfers/detail.html",
