@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from kmportal.errors import PermissionDenied
 from kmportal.extensions import db
+from kmportal.months import month_starts
 from kmportal.practices.enums import Theme
 from kmportal.practices.models import Practice
 from kmportal.reference.models import Country, Target
@@ -24,14 +25,6 @@ from kmportal.transfers.enums import FundingMode, TrainingModality, TransferStat
 from kmportal.transfers.models import FollowUp, Training, TrainingParticipant, Transfer
 from kmportal.transfers.permissions import can
 from kmportal.transfers.queries import list_options
-
-
-def month_starts(first: date, last: date) -> list[date]:
-    months, current = [], date(first.year, first.month, 1)
-    while current <= last:
-        months.append(current)
-        current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
-    return months
 
 
 @dataclass

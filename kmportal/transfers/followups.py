@@ -8,7 +8,6 @@ done; recording one with a next step and its due date leaves a new pending follo
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, timedelta
 from typing import Any, BinaryIO
 
@@ -24,6 +23,7 @@ from kmportal.audit.models import utcnow
 from kmportal.errors import NotFound, PermissionDenied, ValidationError
 from kmportal.extensions import db
 from kmportal.ids import optional_id
+from kmportal.months import add_months
 from kmportal.transfers.enums import FollowUpStage, TransferStatus
 from kmportal.transfers.models import FollowUp, Transfer
 from kmportal.transfers.permissions import can
@@ -33,13 +33,6 @@ ENTITY = "transfer"
 TEXT_LIMITS = {"summary": 10000, "next_step": 3000}
 # Follow-ups falling due within this many days are listed as "coming up".
 DUE_SOON_DAYS = 60
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later (the month's last day when it is shorter)."""
-    year, month = divmod(day.month - 1 + months, 12)
-    year, month = day.year + year, month + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def schedule_after_transfer(transfer: Transfer) -> list[FollowUp]:
