@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import Flask
 
-LANGUAGES = ("es", "en", "pt", "fr")
+from kmportal.languages import LANGUAGES
 
 
 class Defaults:

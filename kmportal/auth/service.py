@@ -9,9 +9,9 @@ from flask_babel import lazy_gettext as _l
 
 from kmportal.audit import service as audit
 from kmportal.auth.models import Role, User
-from kmportal.config import LANGUAGES
 from kmportal.errors import PermissionDenied, ValidationError
 from kmportal.extensions import db
+from kmportal.languages import LANGUAGES
 from kmportal.reference.models import Country
 
 MIN_PASSWORD_LENGTH = 10
