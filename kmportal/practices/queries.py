@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from kmportal.extensions import db
 from kmportal.practices.enums import EditStatus, Facet, PracticeState, Sector, Theme
 from kmportal.practices.models import PendingEdit, Practice, PracticeFacet
+from kmportal.practices.permissions import read_filter
 
 
 @dataclass
@@ -99,10 +100,5 @@ def worklist(user) -> dict[str, list[Practice]]:
 def country_practices(user, country_code: str) -> list[Practice]:
     """A country's practices that this user may read: published ones, and for the country's
     focal point and the secretariat, the others too (archived ones last)."""
-    query = sa.select(Practice).where(Practice.country_code == country_code)
-    if not (
-        getattr(user, "is_authenticated", False)
-        and (user.is_secretariat or user.country_code == country_code)
-    ):
-        query = query.where(Practice.state == PracticeState.PUBLISHED)
+    query = sa.select(Practice).where(Practice.country_code == country_code, read_filter(user))
     return list(db.session.scalars(query.order_by(Practice.title)))
