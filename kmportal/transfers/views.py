@@ -11,14 +11,13 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from kmportal.attachments import service as attachment_storage
+from kmportal.attachments.download import send_attachment
 from kmportal.audit import service as audit
 from kmportal.errors import ValidationError
 from kmportal.extensions import db
@@ -242,16 +241,7 @@ def attach_evidence(transfer_id: int, follow_up_id: int):
 
 @bp.route("/evidence/<int:attachment_id>")
 def evidence(attachment_id: int):
-    attachment = followups.get_evidence(current_user, attachment_id)
-    response = send_file(
-        attachment_storage.path_of(attachment),
-        mimetype=attachment.content_type,
-        as_attachment=True,
-        download_name=attachment.original_name,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return send_attachment(followups.get_evidence(current_user, attachment_id))
 
 
 @bp.route("/follow-ups")
