@@ -1,16 +1,20 @@
-"""Reading practices: the public catalogue with its filters, and a user's own worklist."""
+"""Reading practices: the public catalogue with its filters, a user's own worklist, a
+country's practices and the practices linked to each activity of the plan."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 
 from kmportal.extensions import db
 from kmportal.practices.enums import EditStatus, Facet, PracticeState, Sector, Theme
-from kmportal.practices.models import PendingEdit, Practice, PracticeFacet
+from kmportal.practices.models import PendingEdit, Practice, PracticeFacet, practice_activity
 from kmportal.practices.permissions import read_filter
+from kmportal.reference import queries as reference
+from kmportal.reference.models import Plan
 
 
 @dataclass
@@ -102,3 +106,21 @@ def country_practices(user, country_code: str) -> list[Practice]:
     focal point and the secretariat, the others too (archived ones last)."""
     query = sa.select(Practice).where(Practice.country_code == country_code, read_filter(user))
     return list(db.session.scalars(query.order_by(Practice.title)))
+
+
+def practices_by_activity(plan: Plan) -> dict[int, list]:
+    """Published practices linked to each activity of the plan (one query)."""
+    ids = [a.id for a in reference.plan_activities(plan)]
+    if not ids:
+        return {}
+    query = (
+        sa.select(practice_activity.c.activity_id, Practice)
+        .join(Practice, Practice.id == practice_activity.c.practice_id)
+        .where(practice_activity.c.activity_id.in_(ids), Practice.state == PracticeState.PUBLISHED)
+        .options(lazyload("*"))
+        .order_by(Practice.country_code, Practice.title)
+    )
+    linked: dict[int, list] = defaultdict(list)
+    for activity_id, practice in db.session.execute(query):
+        linked[activity_id].append(practice)
+    return linked

@@ -40,8 +40,9 @@ def current_plan() -> Plan | None:
     )
 
 
-def plan_activities() -> list[Activity]:
-    plan = current_plan()
+def plan_activities(plan: Plan | None = None) -> list[Activity]:
+    """The activities of a plan (the current one unless given), in the plan's order."""
+    plan = plan if plan is not None else current_plan()
     if plan is None:
         return []
     return [
