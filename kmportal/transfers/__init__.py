@@ -56,8 +56,9 @@ class PracticePanel:
 
 
 def transfer_context() -> dict:
-    """Helpers for templates of other capabilities (practice page, plan page). Each render
-    gets its own cache, so a helper called several times costs its queries once."""
+    """The helpers behind the transfers' panels on other capabilities' pages (practice page,
+    plan page; the panel contract is in kmportal/templates/README.md). Each render gets its
+    own cache, so a helper called several times costs its queries once."""
     cache: dict = {}
 
     def practice_panel(practice, user) -> PracticePanel:
