@@ -102,11 +102,11 @@ def edit(practice_id: int):
     if request.method == "GET":
         form.fill(service.values_to_edit(current_user, practice))
     if form.validate_on_submit():
-        held = apply_errors(
-            form, lambda: service.update_practice(current_user, practice, form.values()) or "saved"
+        update = apply_errors(
+            form, lambda: service.update_practice(current_user, practice, form.values())
         )
-        if held:
-            if held == "saved":
+        if update is not None:
+            if update.outcome is not service.UpdateOutcome.HELD_FOR_REVIEW:
                 flash(_("The practice is saved."), "success")
             else:
                 flash(
