@@ -31,7 +31,7 @@ class CatalogueFilters:
         theme = args.get("theme")
         sector = args.get("sector")
         return cls(
-            country=(args.get("country") or "").upper()[:2] or None,
+            country=reference.iso_code((args.get("country") or "").strip()),
             theme=theme if theme in Theme.values() else None,
             sector=sector if sector in Sector.values() else None,
             year=year if year and 1950 <= year <= 2100 else None,

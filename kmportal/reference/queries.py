@@ -19,8 +19,17 @@ def member_countries() -> list[Country]:
     )
 
 
-def get_country(code: str) -> Country | None:
-    return db.session.get(Country, (code or "").upper()[:2])
+def iso_code(raw) -> str | None:
+    """An ISO 3166-1 alpha-2 code in any case, as the canonical upper-case code; None for
+    anything else ("UY.bak", "UY~", "URY" are not codes, not Uruguay)."""
+    code = str(raw or "")
+    return code.upper() if len(code) == 2 and code.isascii() and code.isalpha() else None
+
+
+def get_country(code: str | None) -> Country | None:
+    """The country of exactly this ISO code (any case), or None."""
+    canonical = iso_code(code)
+    return db.session.get(Country, canonical) if canonical else None
 
 
 def current_plan() -> Plan | None:

@@ -39,6 +39,8 @@ def country(code: str):
     found = queries.get_country(code)
     if found is None:
         abort(404)
+    if code != found.code:  # "uy" is Uruguay too, at its one address
+        return redirect(url_for(".country", code=found.code), 301)
     practices = practice_queries.country_practices(current_user, found.code)
     return render_template("reference/country.html", country=found, practices=practices)
 

@@ -24,6 +24,7 @@ from kmportal.errors import NotFound, PermissionDenied, ValidationError
 from kmportal.extensions import db
 from kmportal.ids import optional_id
 from kmportal.months import add_months
+from kmportal.reference.queries import iso_code
 from kmportal.transfers.enums import FollowUpStage, TransferStatus
 from kmportal.transfers.models import FollowUp, Transfer
 from kmportal.transfers.permissions import can
@@ -210,7 +211,7 @@ def due_country(user, wanted: str | None = None) -> str | None:
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied(_l("You are not allowed to do this."))
     if user.is_secretariat:
-        return (wanted or "").upper()[:2] or None
+        return iso_code((wanted or "").strip())
     if user.country_code is None:
         raise PermissionDenied(_l("You are not allowed to do this."))
     return user.country_code

@@ -17,6 +17,7 @@ from kmportal.practices.enums import PracticeState, Theme
 from kmportal.practices.models import Practice
 from kmportal.practices.permissions import can as practice_can
 from kmportal.reference.models import Target
+from kmportal.reference.queries import iso_code
 from kmportal.transfers.counting import counting_filter
 from kmportal.transfers.enums import FundingMode, Modality, TransferStatus
 from kmportal.transfers.models import FollowUp, Transfer
@@ -68,7 +69,7 @@ class TransferFilters:
         """Unknown or malformed filter values are ignored rather than failing the page."""
 
         def code(name):
-            return (args.get(name) or "").strip().upper()[:2] or None
+            return iso_code((args.get(name) or "").strip())
 
         def choice(name, allowed):
             value = args.get(name)
