@@ -290,18 +290,8 @@ def country_summary(user, country_code: str, today: date | None = None) -> Count
     points' trainings: a fixed number of queries, whatever the numbers."""
     today = today or date.today()
     target = current_target()
-
-    def latest(column) -> list[Transfer]:
-        query = (
-            sa.select(Transfer)
-            .where(column == country_code)
-            .options(*list_options())
-            .order_by(Transfer.proposed_on.desc(), Transfer.id.desc())
-            .limit(COUNTRY_PAGE_ROWS)
-        )
-        return list(db.session.scalars(query))
-
-    gave, received = latest(Transfer.provider_code), latest(Transfer.recipient_code)
+    gave = _latest_transfers(Transfer.provider_code, country_code)
+    received = _latest_transfers(Transfer.recipient_code, country_code)
     totals = db.session.execute(
         sa.select(
             _count_where(Transfer.provider_code == country_code),
@@ -316,6 +306,34 @@ def country_summary(user, country_code: str, today: date | None = None) -> Count
         query = followups.pending_query(country_code).limit(COUNTRY_PAGE_ROWS)
         pending = list(db.session.scalars(query))
         due = followups.due_counts(country_code, today)
+    return CountrySummary(
+        gave=gave,
+        received=received,
+        gave_total=totals[0],
+        received_total=totals[1],
+        counted_ids={t.id for t in gave + received if counts_toward_target(t, target)},
+        pending=pending,
+        due=due,
+        trainings=_country_trainings(country_code),
+        show_follow_ups=show_follow_ups,
+        today=today,
+    )
+
+
+def _latest_transfers(column, country_code: str) -> list[Transfer]:
+    """The country's latest transfers on one side (provider or recipient column)."""
+    query = (
+        sa.select(Transfer)
+        .where(column == country_code)
+        .options(*list_options())
+        .order_by(Transfer.proposed_on.desc(), Transfer.id.desc())
+        .limit(COUNTRY_PAGE_ROWS)
+    )
+    return list(db.session.scalars(query))
+
+
+def _country_trainings(country_code: str) -> dict[TrainingModality, int]:
+    """How many trainings the country's focal points took part in, by modality."""
     trainings = dict.fromkeys(TrainingModality, 0)
     rows = db.session.execute(
         sa.select(Training.modality, sa.func.count())
@@ -325,18 +343,7 @@ def country_summary(user, country_code: str, today: date | None = None) -> Count
     )
     for modality, n in rows:
         trainings[modality] = n
-    return CountrySummary(
-        gave=gave,
-        received=received,
-        gave_total=totals[0],
-        received_total=totals[1],
-        counted_ids={t.id for t in gave + received if counts_toward_target(t, target)},
-        pending=pending,
-        due=due,
-        trainings=trainings,
-        show_follow_ups=show_follow_ups,
-        today=today,
-    )
+    return trainings
 
 
 @dataclass

@@ -232,36 +232,11 @@ def due_counts(country_code: str | None, today: date | None = None) -> dict[str,
     """
     today = today or date.today()
     soon = today + timedelta(days=DUE_SOON_DAYS)
-
-    def buckets(kind: str, *conditions) -> sa.Select:
-        return sa.select(
-            sa.literal(kind),
-            sa.func.coalesce(sa.func.sum(sa.case((FollowUp.due_on < today, 1), else_=0)), 0),
-            sa.func.coalesce(
-                sa.func.sum(
-                    sa.case(
-                        (sa.and_(FollowUp.due_on >= today, FollowUp.due_on <= soon), 1), else_=0
-                    )
-                ),
-                0,
-            ),
-            sa.func.count(),
-        ).where(FollowUp.done_on.is_(None), *conditions)
-
     of_country = []
     if country_code:
-        of_country = [
-            FollowUp.transfer_id.in_(
-                sa.select(Transfer.id).where(
-                    sa.or_(
-                        Transfer.provider_code == country_code,
-                        Transfer.recipient_code == country_code,
-                    )
-                )
-            )
-        ]
+        of_country = [FollowUp.transfer_id.in_(_transfers_of(country_code))]
     cancelled = (
-        buckets("cancelled", *of_country)
+        _due_buckets("cancelled", today, soon, *of_country)
         .select_from(Transfer)
         .join(FollowUp, FollowUp.transfer_id == Transfer.id)
         .where(Transfer.status == TransferStatus.CANCELLED)
@@ -269,10 +244,28 @@ def due_counts(country_code: str | None, today: date | None = None) -> dict[str,
     rows = {
         kind: [int(n) for n in numbers]
         for kind, *numbers in db.session.execute(
-            sa.union_all(buckets("pending", *of_country), cancelled)
+            sa.union_all(_due_buckets("pending", today, soon, *of_country), cancelled)
         )
     }
     overdue, due_soon, total = (
         a - b for a, b in zip(rows["pending"], rows["cancelled"], strict=True)
     )
     return {"overdue": overdue, "soon": due_soon, "later": total - overdue - due_soon}
+
+
+def _transfers_of(country_code: str) -> sa.Select:
+    """The ids of the transfers in which the country is provider or recipient."""
+    return sa.select(Transfer.id).where(
+        sa.or_(Transfer.provider_code == country_code, Transfer.recipient_code == country_code)
+    )
+
+
+def _due_buckets(kind: str, today: date, soon: date, *conditions) -> sa.Select:
+    """One row: kind, pending follow-ups overdue, due by `soon`, and all of them."""
+    due_soon = sa.and_(FollowUp.due_on >= today, FollowUp.due_on <= soon)
+    return sa.select(
+        sa.literal(kind),
+        sa.func.coalesce(sa.func.sum(sa.case((FollowUp.due_on < today, 1), else_=0)), 0),
+        sa.func.coalesce(sa.func.sum(sa.case((due_soon, 1), else_=0)), 0),
+        sa.func.count(),
+    ).where(FollowUp.done_on.is_(None), *conditions)
