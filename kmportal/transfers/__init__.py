@@ -6,10 +6,10 @@ points' capacities strengthened to exchange practices) is the other half of Obje
 with the transfers of result 3.1. The country page, the dashboard and the report show them
 side by side from the same aggregate queries (progress/queries.py); they share the
 transfers' models, enums, forms, audit labels and permission module (a table of their own
-beside the transfers', in transfers/permissions.py). They keep their own modules (trainings.py, the service;
-training_views.py, a blueprint "trainings" of its own, so their addresses /trainings/...
-stand apart from /transfers/...); if trainings grow rules of their own, those two modules
-and their templates move to a package unchanged.
+beside the transfers', in transfers/permissions.py). They keep their own modules
+(trainings.py, the service; training_views.py, a blueprint "trainings" of its own, so their
+addresses /trainings/... stand apart from /transfers/...); if trainings grow rules of their
+own, those two modules and their templates move to a package unchanged.
 """
 
 from __future__ import annotations
