@@ -14,6 +14,7 @@ ONE_OWNER = (
     " OR (practice_id IS NULL AND follow_up_id IS NOT NULL)"
 )
 
+
 class Attachment(db.Model):
     """A stored document. `stored_name` is generated; the original name is only displayed."""
 
