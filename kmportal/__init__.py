@@ -12,7 +12,8 @@ from flask import Flask
 from kmportal.config import load_config
 
 # One package per capability; each has init_app(app) that imports its models and registers
-# its blueprint, CLI commands and hooks. Order matters only for the shared pieces first.
+# its blueprint, CLI commands, hooks and its own web pieces (auth the user loader, main the
+# locale selector, each its template globals). Order matters only for the shared pieces first.
 CAPABILITIES = (
     "kmportal.audit",
     "kmportal.attachments",
@@ -45,10 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     extensions.login_manager.init_app(app)
     extensions.limiter.init_app(app)
 
-    from kmportal.main.views import select_locale
-
     app.url_map.converters["int"] = web.DatabaseIdConverter
-    extensions.babel.init_app(app, locale_selector=select_locale)
     for name in CAPABILITIES:
         importlib.import_module(name).init_app(app)
     with app.app_context():

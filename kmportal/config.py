@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import Flask
 
-LANGUAGES = ("es", "en", "pt", "fr")
+from kmportal.languages import LANGUAGES
 
 
 class Defaults:
@@ -77,7 +77,7 @@ def load_config(app: Flask, overrides: dict | None = None) -> None:
     app.config.from_object(Defaults)
     app.config.from_pyfile("config.py", silent=True)
     for key, raw in os.environ.items():
-        if key.startswith("KMPORTAL_") and key != "KMPORTAL_DATABASE_URL":
+        if key.startswith("KMPORTAL_") and key != "KMPORTAL_DATABASE_URL" and not _for_tests(key):
             value = raw if key in _TEXT_ENV else _parse_env_value(raw)
             app.config[key.removeprefix("KMPORTAL_")] = value
     if os.environ.get("KMPORTAL_DATABASE_URL"):
@@ -95,13 +95,19 @@ def load_config(app: Flask, overrides: dict | None = None) -> None:
     app.config.setdefault("UPLOAD_DIR", None)
     app.config["UPLOAD_DIR"] = app.config["UPLOAD_DIR"] or str(instance / "uploads")
     app.config["SEARCH_INDEX_DIR"] = app.config["SEARCH_INDEX_DIR"] or str(instance / "index")
-    # Uploads are refused above the attachment limit; leave room for the other form fields.
-    app.config.setdefault("MAX_CONTENT_LENGTH", None)
-    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_ATTACHMENT_BYTES"] + 1024 * 1024
+    # Uploads are refused above the attachment limit; leave room for the other form fields
+    # (unless MAX_CONTENT_LENGTH itself is configured).
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_ATTACHMENT_BYTES"] + 1024 * 1024
     if app.config.get("SECRET_KEY") is None:  # set but empty is refused, not replaced
         from kmportal.security.secret_key import instance_secret
 
         app.config["SECRET_KEY"] = instance_secret(instance)
+
+
+def _for_tests(key: str) -> bool:
+    # KMPORTAL_TEST_* tell the test suite where PostgreSQL and Chromium are: not settings.
+    return key.startswith("KMPORTAL_TEST_")
 
 
 def _normalise_postgres_url(url: str) -> str:

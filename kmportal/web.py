@@ -1,17 +1,16 @@
-"""Web glue shared by every blueprint: sign-in, error pages, template helpers, SQLite setup."""
+"""Web glue shared by every blueprint: error pages, security headers, SQLite setup, the id
+converter. Each capability registers its own pieces (the user loader in auth, the locale
+selector in main, template globals where their data lives) in its init_app."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Flask, render_template, request
-from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
-from kmportal.audit.labels import action_label
 from kmportal.errors import DomainError
-from kmportal.extensions import db, login_manager
+from kmportal.extensions import db
 from kmportal.operations.outage import UNAVAILABLE_ERRORS, database_unavailable
 
 
@@ -37,10 +36,6 @@ class DatabaseIdConverter(IntegerConverter):
 
 
 def init_app(app: Flask) -> None:
-    login_manager.login_view = "auth.login"
-    login_manager.login_message = _l("Please sign in to continue.")
-    login_manager.login_message_category = "info"
-
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
         db.session.rollback()
@@ -61,18 +56,6 @@ def init_app(app: Flask) -> None:
         except UNAVAILABLE_ERRORS as unavailable:  # the page's layout loads the signed-in user
             return database_unavailable(unavailable)
 
-    @app.context_processor
-    def template_context():
-        return {"current_locale": str(get_locale()), "languages": app.config["LANGUAGES"]}
-
-    # Globals rather than context: macros imported without context can call them too.
-    app.jinja_env.globals.update(
-        country_name=country_name,
-        enum_label=enum_label,
-        action_label=action_label,
-        has_endpoint=lambda endpoint: endpoint in app.view_functions,
-    )
-
     @app.after_request
     def security_headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -84,20 +67,3 @@ def init_app(app: Flask) -> None:
             "base-uri 'self'; frame-ancestors 'none'; form-action 'self'",
         )
         return response
-
-
-def country_name(country) -> str:
-    return country.name(str(get_locale())) if country else ""
-
-
-def enum_label(kind: str, value: str):
-    """The translated label of a stored enum value, for the facets kept as plain strings."""
-    from kmportal.practices.enums import LANGUAGE_NAMES, Actor, Sector, StrategicOutcome
-
-    if kind == "language":
-        return LANGUAGE_NAMES.get(value, value)
-    enum_cls = {"sector": Sector, "outcome": StrategicOutcome, "actor": Actor}[kind]
-    try:
-        return enum_cls(value).label
-    except ValueError:
-        return value

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
@@ -12,15 +12,21 @@ from kmportal.extensions import db
 
 @dataclass
 class QueryCount:
-    count: int = 0
+    statements: list[str] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
 
 
 @contextmanager
 def count_queries():
+    """Collect the statements sent inside the block. Call db.session.expunge_all() first when
+    the block reads through the ORM: objects already in the identity map load nothing."""
     counter = QueryCount()
 
-    def count(*_args, **_kwargs):
-        counter.count += 1
+    def count(_connection, _cursor, statement, *_args):
+        counter.statements.append(statement)
 
     sa.event.listen(db.engine, "before_cursor_execute", count)
     try:

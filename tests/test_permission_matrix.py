@@ -109,7 +109,9 @@ def world(practices, focal_br, focal_co, secretariat):
         for state in ("draft", "submitted", "published", "archived")
     }
     published = service.get_practice(secretariat, ids["published"])
-    ids["edit"] = service.update_practice(focal_br, published, practice_values(title="Proposta")).id
+    ids["edit"] = service.update_practice(
+        focal_br, published, practice_values(title="Proposta")
+    ).edit.id
     draft = service.get_practice(secretariat, ids["draft"])
     ids["draft_file"] = service.add_attachment(focal_br, draft, io.BytesIO(PDF), "a.pdf").id
     ids["published_file"] = service.add_attachment(

@@ -165,10 +165,34 @@ def test_odd_urls_never_give_a_server_error(client, url):
 def test_country_page_lists_only_published_for_readers(client, auth, practices, focal_br):
     published = practices.make(focal_br, "published", title="Prática publicada")
     practices.make(focal_br, "draft", title="Rascunho interno")
-    html = client.get("/countries/br").get_data(as_text=True)
+    html = client.get("/countries/BR").get_data(as_text=True)
     assert published.title in html and "Rascunho interno" not in html
     auth.login(focal_br)
     assert "Rascunho interno" in client.get("/countries/BR").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("code", ["br", "Br", "bR"])
+def test_a_country_code_in_any_case_redirects_to_its_one_address(client, code):
+    response = client.get(f"/countries/{code}")
+    assert response.status_code == 301
+    assert response.headers["Location"].endswith("/countries/BR")
+
+
+@pytest.mark.parametrize(
+    "code", ["UY.bak", "UY~", "uy.old", "URY", "U", "UY%20", "%20UY", "ZZ", "U1", "ÚY"]
+)
+def test_only_an_exact_iso_code_is_a_country(client, code):
+    assert client.get(f"/countries/{code}").status_code == 404
+
+
+def test_filters_take_only_exact_country_codes(client, practices, focal_br, focal_co):
+    practices.make(focal_br, "published", title="Prática do Brasil")
+    practices.make(focal_co, "published", title="Práctica de Colombia")
+    page = client.get("/practices/?country=br").get_data(as_text=True)
+    assert "Prática do Brasil" in page and "Práctica de Colombia" not in page
+    # "BRX" is no country: the filter is ignored (every practice), not read as Brazil.
+    page = client.get("/practices/?country=BRX").get_data(as_text=True)
+    assert "Prática do Brasil" in page and "Práctica de Colombia" in page
 
 
 def test_language_choice_is_remembered(client):
@@ -187,18 +211,28 @@ def test_worklist_queries_do_not_grow_with_pending_edits(
     from tests.querycount import count_queries
 
     def edits(n):
-        for _ in range(n):
+        for number in range(n):
             practice = practices.make(focal_br, "published")
-            service.update_practice(focal_br, practice, practice_values(title="Outro"))
+            service.update_practice(focal_br, practice, practice_values(title=f"Outro {number}"))
+
+    def worklist_queries() -> tuple[int, int]:
+        db.session.expunge_all()  # loads the page needs must not hide in the identity map
+        with count_queries() as queries:
+            response = client.get("/practices/mine?lang=en")
+        db.session.expunge_all()
+        db.session.add_all([focal_br, secretariat])  # the fixtures' users, for the next edits
+        assert response.status_code == 200
+        edits_heading = "Changes to published practices waiting for review"
+        shown = re.search(rf"{edits_heading} <span class=\"count\">\((\d+)\)", response.text)
+        return queries.count, int(shown.group(1))
 
     auth.login(secretariat)
     edits(1)
-    with count_queries() as few:
-        client.get("/practices/mine")
+    few, shown_few = worklist_queries()
     edits(6)
-    with count_queries() as many:
-        client.get("/practices/mine")
-    assert many.count == few.count
+    many, shown_many = worklist_queries()
+    assert (shown_few, shown_many) == (1, 7)
+    assert many == few
 
 
 @pytest.mark.parametrize(

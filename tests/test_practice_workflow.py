@@ -3,6 +3,7 @@ import pytest
 from kmportal.audit import service as audit
 from kmportal.errors import InvalidTransition, PermissionDenied, ValidationError
 from kmportal.practices import service
+from kmportal.practices.data import snapshot
 from kmportal.practices.enums import Criterion, EditStatus, Label, PracticeState
 from kmportal.practices.workflow import STEPS, next_state
 from tests.factories import GOOD_SCORES, practice_values
@@ -107,7 +108,7 @@ def test_return_needs_a_comment(practices, focal_br, secretariat):
 
 def test_edit_of_published_practice_is_held_for_review(practices, focal_br, secretariat):
     practice = practices.make(focal_br, "published")
-    edit = service.update_practice(focal_br, practice, practice_values(title="Título novo"))
+    edit = service.update_practice(focal_br, practice, practice_values(title="Título novo")).edit
     assert edit is not None and edit.status is EditStatus.PENDING
     assert practice.title != "Título novo"  # the published version stays visible
     assert practice.pending_edit is edit
@@ -119,7 +120,7 @@ def test_edit_of_published_practice_is_held_for_review(practices, focal_br, secr
 
 def test_rejected_edit_leaves_published_text(practices, focal_br, secretariat):
     practice = practices.make(focal_br, "published")
-    edit = service.update_practice(focal_br, practice, practice_values(title="Título novo"))
+    edit = service.update_practice(focal_br, practice, practice_values(title="Título novo")).edit
     with pytest.raises(ValidationError):
         service.decide_edit(secretariat, edit, accept=False, comment="")
     service.decide_edit(secretariat, edit, accept=False, comment="Sin fuente.")
@@ -129,9 +130,8 @@ def test_rejected_edit_leaves_published_text(practices, focal_br, secretariat):
 
 def test_secretariat_edit_of_published_practice_applies_directly(practices, focal_br, secretariat):
     practice = practices.make(focal_br, "published")
-    assert (
-        service.update_practice(secretariat, practice, practice_values(title="Corregido")) is None
-    )
+    update = service.update_practice(secretariat, practice, practice_values(title="Corregido"))
+    assert update == service.PracticeUpdate(service.UpdateOutcome.APPLIED)
     assert practice.title == "Corregido"
 
 
@@ -171,7 +171,7 @@ def test_bad_input_is_refused_and_changes_nothing(practices, focal_br, field, va
 
 def test_archiving_closes_the_change_waiting_for_review(practices, focal_br, secretariat):
     practice = practices.make(focal_br, "published")
-    edit = service.update_practice(focal_br, practice, practice_values(title="Novo"))
+    edit = service.update_practice(focal_br, practice, practice_values(title="Novo")).edit
     service.archive(secretariat, practice)
     assert edit.status is EditStatus.REJECTED
     assert practice.pending_edit is None
@@ -179,7 +179,7 @@ def test_archiving_closes_the_change_waiting_for_review(practices, focal_br, sec
 
 def test_held_edit_cannot_be_accepted_onto_an_archived_practice(practices, focal_br, secretariat):
     practice = practices.make(focal_br, "published")
-    edit = service.update_practice(focal_br, practice, practice_values(title="Novo"))
+    edit = service.update_practice(focal_br, practice, practice_values(title="Novo")).edit
     practice.state = PracticeState.ARCHIVED  # archived by any path, the edit still pending
     with pytest.raises(InvalidTransition):
         service.decide_edit(secretariat, edit, accept=True)
@@ -193,3 +193,15 @@ def test_focal_point_edits_its_pending_change_not_the_published_text(
     service.update_practice(focal_br, practice, practice_values(title="Novo"))
     assert service.values_to_edit(focal_br, practice)["title"] == "Novo"
     assert service.values_to_edit(secretariat, practice)["title"] == practice.title
+
+
+def test_update_says_whether_it_applied_held_or_changed_nothing(practices, focal_br):
+    draft = practices.make(focal_br, "draft")
+    same = service.update_practice(focal_br, draft, snapshot(draft))
+    assert same == service.PracticeUpdate(service.UpdateOutcome.UNCHANGED)
+    applied = service.update_practice(focal_br, draft, {**snapshot(draft), "title": "Nuevo"})
+    assert applied == service.PracticeUpdate(service.UpdateOutcome.APPLIED)
+    published = practices.make(focal_br, "published")
+    held = service.update_practice(focal_br, published, {**snapshot(published), "title": "Nuevo"})
+    assert held.outcome is service.UpdateOutcome.HELD_FOR_REVIEW
+    assert held.edit is published.pending_edit and held.edit is not None

@@ -8,11 +8,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from kmportal.audit.models import utcnow
 from kmportal.extensions import db
 
+# An attachment is a practice's document or a follow-up's evidence: exactly one owner.
+ONE_OWNER = (
+    "(practice_id IS NOT NULL AND follow_up_id IS NULL)"
+    " OR (practice_id IS NULL AND follow_up_id IS NOT NULL)"
+)
+
 
 class Attachment(db.Model):
     """A stored document. `stored_name` is generated; the original name is only displayed."""
 
     __tablename__ = "attachment"
+    __table_args__ = (sa.CheckConstraint(ONE_OWNER, name="one_owner"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     practice_id: Mapped[int | None] = mapped_column(

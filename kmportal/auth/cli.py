@@ -4,6 +4,7 @@ from flask.cli import AppGroup
 from kmportal.auth import service
 from kmportal.auth.models import Role
 from kmportal.errors import ValidationError
+from kmportal.languages import LANGUAGES
 
 users_cli = AppGroup("users", help="Manage accounts.")
 
@@ -13,7 +14,7 @@ users_cli = AppGroup("users", help="Manage accounts.")
 @click.option("--name", required=True)
 @click.option("--role", type=click.Choice(Role.values()), default=Role.FOCAL_POINT.value)
 @click.option("--country", "country_code", help="ISO code of a focal point's country.")
-@click.option("--language", default="es", type=click.Choice(["es", "en", "pt", "fr"]))
+@click.option("--language", default="es", type=click.Choice(LANGUAGES))
 def create_user_command(email, name, role, country_code, language):
     """Create an account. The password is asked for, never taken from the command line."""
     password = click.prompt("Password", hide_input=True, confirmation_prompt=True)

@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from kmportal.auth.models import Role
 from kmportal.forms_util import select_choices
+from kmportal.languages import LANGUAGES, OWN_NAMES
 
 REQUIRED = _l("This field is required.")
 
@@ -29,7 +30,7 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField(_l("Change password"))
 
 
-LANGUAGE_CHOICES = [("es", "Español"), ("en", "English"), ("pt", "Português"), ("fr", "Français")]
+LANGUAGE_CHOICES = [(code, OWN_NAMES[code]) for code in LANGUAGES]
 
 
 class UserForm(FlaskForm):

@@ -12,9 +12,9 @@ from kmportal.audit import service as audit
 from kmportal.auth import passwords, throttle
 from kmportal.auth.models import Role, User
 from kmportal.concurrency import claim, unique_or
-from kmportal.config import LANGUAGES
 from kmportal.errors import Conflict, DomainError, PermissionDenied, ValidationError
 from kmportal.extensions import db
+from kmportal.languages import LANGUAGES
 from kmportal.reference.models import Country
 
 MIN_PASSWORD_LENGTH = 10

@@ -1,7 +1,15 @@
-"""Home page, health check, language choice and error pages."""
+"""Home page, health check, language choice (the locale selector) and error pages."""
 
 
 def init_app(app) -> None:
-    from kmportal.main.views import bp
+    from flask_babel import get_locale
 
+    from kmportal.extensions import babel
+    from kmportal.main.views import bp, select_locale
+
+    babel.init_app(app, locale_selector=select_locale)
     app.register_blueprint(bp)
+
+    @app.context_processor
+    def language_context():
+        return {"current_locale": str(get_locale()), "languages": app.config["LANGUAGES"]}

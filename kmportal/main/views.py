@@ -26,7 +26,7 @@ def home():
         "main/home.html",
         latest=latest,
         plan=reference.current_plan(),
-        target=reference.target("practices_transferred"),
+        target=reference.current_target(),
     )
 
 

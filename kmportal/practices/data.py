@@ -11,10 +11,10 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from kmportal.config import LANGUAGES
 from kmportal.errors import ValidationError
 from kmportal.extensions import db
 from kmportal.ids import database_id
+from kmportal.languages import LANGUAGES
 from kmportal.practices.enums import Actor, Criterion, Facet, Sector, StrategicOutcome, Theme
 from kmportal.practices.models import Practice
 from kmportal.reference.models import Activity, Country

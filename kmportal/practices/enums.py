@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 
 from kmportal.enums import LabelledEnum
+from kmportal.languages import LANGUAGE_NAMES  # noqa: F401  (imported from here by search)
 
 
 class Theme(LabelledEnum):
@@ -78,11 +79,3 @@ class EditStatus(LabelledEnum):
     PENDING = "pending", _l("Waiting for review")
     ACCEPTED = "accepted", _l("Accepted")
     REJECTED = "rejected", _l("Rejected")
-
-
-LANGUAGE_NAMES = {
-    "es": _l("Spanish"),
-    "en": _l("English"),
-    "pt": _l("Portuguese"),
-    "fr": _l("French"),
-}

@@ -16,8 +16,8 @@ from wtforms import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from kmportal.forms_util import select_choices
+from kmportal.languages import LANGUAGE_NAMES
 from kmportal.practices.enums import (
-    LANGUAGE_NAMES,
     Actor,
     Criterion,
     Sector,

@@ -7,6 +7,9 @@ workflow table: a permitted action can still be refused for the practice's curre
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
 
 from kmportal.practices.enums import PracticeState
 from kmportal.practices.models import Practice
@@ -30,10 +33,44 @@ def _secretariat_or_own_country(user, practice: Practice | None) -> bool:
     return _secretariat(user) or _own_country(user, practice)
 
 
+@dataclass(frozen=True)
+class ReadScope:
+    """The practices a user may read besides the published ones: every one (`everything`),
+    one country's (`country`, a focal point's own), or none."""
+
+    everything: bool
+    country: str | None = None
+
+
+def read_scope(user) -> ReadScope:
+    """The read rule: published practices for everyone; the secretariat reads every practice,
+    a focal point its own country's in any state. The catalogue, the country page and the
+    search index all apply this one rule (the last two through read_filter and the index)."""
+    if _secretariat(user):
+        return ReadScope(everything=True)
+    if _signed_in(user) and user.is_focal_point_of(user.country_code) and user.country_code:
+        return ReadScope(everything=False, country=user.country_code)
+    return ReadScope(everything=False)
+
+
+def read_filter(user) -> sa.ColumnElement[bool]:
+    """read_scope() as a condition on Practice rows."""
+    scope = read_scope(user)
+    if scope.everything:
+        return sa.true()
+    published = Practice.state == PracticeState.PUBLISHED
+    return sa.or_(published, Practice.country_code == scope.country) if scope.country else published
+
+
 def _read(user, practice: Practice | None) -> bool:
+    if practice is None:
+        return False
+    scope = read_scope(user)
     return (
-        practice is not None and practice.state is PracticeState.PUBLISHED
-    ) or _secretariat_or_own_country(user, practice)
+        practice.state is PracticeState.PUBLISHED
+        or scope.everything
+        or practice.country_code == scope.country
+    )
 
 
 def _create(user, practice: Practice | None = None) -> bool:

@@ -1,15 +1,20 @@
-"""Reading practices: the public catalogue with its filters, and a user's own worklist."""
+"""Reading practices: the public catalogue with its filters, a user's own worklist, a
+country's practices and the practices linked to each activity of the plan."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 
 from kmportal.extensions import db
 from kmportal.practices.enums import EditStatus, Facet, PracticeState, Sector, Theme
-from kmportal.practices.models import PendingEdit, Practice, PracticeFacet
+from kmportal.practices.models import PendingEdit, Practice, PracticeFacet, practice_activity
+from kmportal.practices.permissions import read_filter
+from kmportal.reference import queries as reference
+from kmportal.reference.models import Plan
 
 
 @dataclass
@@ -26,7 +31,7 @@ class CatalogueFilters:
         theme = args.get("theme")
         sector = args.get("sector")
         return cls(
-            country=(args.get("country") or "").upper()[:2] or None,
+            country=reference.iso_code((args.get("country") or "").strip()),
             theme=theme if theme in Theme.values() else None,
             sector=sector if sector in Sector.values() else None,
             year=year if year and 1950 <= year <= 2100 else None,
@@ -99,10 +104,23 @@ def worklist(user) -> dict[str, list[Practice]]:
 def country_practices(user, country_code: str) -> list[Practice]:
     """A country's practices that this user may read: published ones, and for the country's
     focal point and the secretariat, the others too (archived ones last)."""
-    query = sa.select(Practice).where(Practice.country_code == country_code)
-    if not (
-        getattr(user, "is_authenticated", False)
-        and (user.is_secretariat or user.country_code == country_code)
-    ):
-        query = query.where(Practice.state == PracticeState.PUBLISHED)
+    query = sa.select(Practice).where(Practice.country_code == country_code, read_filter(user))
     return list(db.session.scalars(query.order_by(Practice.title)))
+
+
+def practices_by_activity(plan: Plan) -> dict[int, list]:
+    """Published practices linked to each activity of the plan (one query)."""
+    ids = [a.id for a in reference.plan_activities(plan)]
+    if not ids:
+        return {}
+    query = (
+        sa.select(practice_activity.c.activity_id, Practice)
+        .join(Practice, Practice.id == practice_activity.c.practice_id)
+        .where(practice_activity.c.activity_id.in_(ids), Practice.state == PracticeState.PUBLISHED)
+        .options(lazyload("*"))
+        .order_by(Practice.country_code, Practice.title)
+    )
+    linked: dict[int, list] = defaultdict(list)
+    for activity_id, practice in db.session.execute(query):
+        linked[activity_id].append(practice)
+    return linked

@@ -6,6 +6,8 @@ recorded in the audit trail in the same transaction as the change itself.
 
 from __future__ import annotations
 
+import enum
+from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from flask_babel import lazy_gettext as _l
@@ -31,6 +33,20 @@ from kmportal.practices.permissions import can
 from kmportal.practices.workflow import next_state
 
 ENTITY = "practice"
+
+
+class UpdateOutcome(enum.Enum):
+    APPLIED = "applied"  # the practice itself changed
+    HELD_FOR_REVIEW = "held_for_review"  # a PendingEdit waits for the secretariat
+    UNCHANGED = "unchanged"  # the values were the practice's own: nothing written
+
+
+@dataclass(frozen=True)
+class PracticeUpdate:
+    """What update_practice() did, and the change held for review when it held one."""
+
+    outcome: UpdateOutcome
+    edit: PendingEdit | None = None
 
 
 def authorize(user, action: str, practice: Practice | None = None) -> None:
@@ -69,9 +85,10 @@ def create_practice(user, values: dict[str, Any], is_demo: bool = False) -> Prac
     return practice
 
 
-def update_practice(user, practice: Practice, values: dict[str, Any]) -> PendingEdit | None:
+def update_practice(user, practice: Practice, values: dict[str, Any]) -> PracticeUpdate:
     """Change a practice. A focal point's change to a published practice is held for review:
-    it becomes a PendingEdit and the published text stays as it is until accepted."""
+    it becomes a PendingEdit and the published text stays as it is until accepted. Values
+    equal to the practice's own change nothing (and record nothing)."""
     authorize(user, "edit", practice)
     if not user.is_secretariat:
         values = {**values, "country_code": practice.country_code}
@@ -79,14 +96,15 @@ def update_practice(user, practice: Practice, values: dict[str, Any]) -> Pending
     before = practice_data.snapshot(practice)
     changes = audit.diff(before, cleaned)
     if not changes:
-        return None
+        return PracticeUpdate(UpdateOutcome.UNCHANGED)
     if practice.state is PracticeState.PUBLISHED and not user.is_secretariat:
-        return _hold_edit(user, practice, cleaned, changes)
+        edit = _hold_edit(user, practice, cleaned, changes)
+        return PracticeUpdate(UpdateOutcome.HELD_FOR_REVIEW, edit)
     _hold_state(practice)
     practice_data.apply(practice, cleaned)
     audit.record(user, "practice.update", ENTITY, practice.id, changes)
     db.session.commit()
-    return None
+    return PracticeUpdate(UpdateOutcome.APPLIED)
 
 
 def _hold_edit(user, practice: Practice, cleaned: dict, changes: dict) -> PendingEdit:

@@ -6,14 +6,13 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from kmportal.attachments import service as attachment_storage
+from kmportal.attachments.download import send_attachment
 from kmportal.audit import service as audit
 from kmportal.extensions import db
 from kmportal.forms_util import apply_errors, select_choices
@@ -103,11 +102,11 @@ def edit(practice_id: int):
     if request.method == "GET":
         form.fill(service.values_to_edit(current_user, practice))
     if form.validate_on_submit():
-        held = apply_errors(
-            form, lambda: service.update_practice(current_user, practice, form.values()) or "saved"
+        update = apply_errors(
+            form, lambda: service.update_practice(current_user, practice, form.values())
         )
-        if held:
-            if held == "saved":
+        if update is not None:
+            if update.outcome is not service.UpdateOutcome.HELD_FOR_REVIEW:
                 flash(_("The practice is saved."), "success")
             else:
                 flash(
@@ -232,16 +231,7 @@ def attach(practice_id: int):
 
 @bp.route("/attachments/<int:attachment_id>")
 def download(attachment_id: int):
-    attachment = service.get_attachment(current_user, attachment_id)
-    response = send_file(
-        attachment_storage.path_of(attachment),
-        mimetype=attachment.content_type,
-        as_attachment=True,
-        download_name=attachment.original_name,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return send_attachment(service.get_attachment(current_user, attachment_id))
 
 
 def _practice_form() -> PracticeForm:

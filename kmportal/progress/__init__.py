@@ -1,5 +1,5 @@
-"""Progress toward the Objective 3 targets: the counting rule, the dashboard, the country
-summaries, the exports and the printable report."""
+"""Progress toward the Objective 3 targets: the dashboard, the country summaries, the
+exports and the printable report (the counting rule itself is transfers/counting.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ def init_app(app) -> None:
 
 
 def progress_context() -> dict:
-    """`country_progress(country)` for the country page (reference/country.html). Each render
-    gets its own cache: however often the template asks, the queries run once."""
+    """`country_progress(country)` behind the panel progress/_country_transfers.html on the
+    country page (the panel contract: kmportal/templates/README.md). Each render gets its own
+    cache: however often the template asks, the queries run once."""
     cache: dict = {}
 
     def country_progress(country):

@@ -21,8 +21,8 @@ from sqlalchemy.orm import selectinload
 
 from kmportal.errors import PermissionDenied
 from kmportal.extensions import db
-from kmportal.progress.rules import counts_toward_target
 from kmportal.reference.models import Result, Target
+from kmportal.transfers.counting import counts_toward_target
 from kmportal.transfers.enums import Funder, Side
 from kmportal.transfers.models import FollowUp, Transfer
 from kmportal.transfers.permissions import can

@@ -11,40 +11,20 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload
 
 from kmportal.errors import PermissionDenied
 from kmportal.extensions import db
+from kmportal.months import month_starts
 from kmportal.practices.enums import Theme
 from kmportal.practices.models import Practice
-from kmportal.progress.rules import counting_filter, counts_toward_target
-from kmportal.reference.models import Country, Objective, Result, Target
+from kmportal.reference.models import Country, Target
+from kmportal.reference.queries import current_target
 from kmportal.transfers import followups
+from kmportal.transfers.counting import counting_filter, counts_toward_target
 from kmportal.transfers.enums import FundingMode, TrainingModality, TransferStatus
 from kmportal.transfers.models import FollowUp, Training, TrainingParticipant, Transfer
 from kmportal.transfers.permissions import can
 from kmportal.transfers.queries import list_options
-
-TARGET_INDICATOR = "practices_transferred"
-
-
-def current_target(indicator: str = TARGET_INDICATOR) -> Target | None:
-    """The latest target for the indicator, with its result, objective and plan."""
-    return db.session.scalar(
-        sa.select(Target)
-        .where(Target.indicator == indicator)
-        .options(joinedload(Target.result).joinedload(Result.objective).joinedload(Objective.plan))
-        .order_by(Target.period_end.desc())
-        .limit(1)
-    )
-
-
-def month_starts(first: date, last: date) -> list[date]:
-    months, current = [], date(first.year, first.month, 1)
-    while current <= last:
-        months.append(current)
-        current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
-    return months
 
 
 @dataclass
@@ -310,18 +290,8 @@ def country_summary(user, country_code: str, today: date | None = None) -> Count
     points' trainings: a fixed number of queries, whatever the numbers."""
     today = today or date.today()
     target = current_target()
-
-    def latest(column) -> list[Transfer]:
-        query = (
-            sa.select(Transfer)
-            .where(column == country_code)
-            .options(*list_options())
-            .order_by(Transfer.proposed_on.desc(), Transfer.id.desc())
-            .limit(COUNTRY_PAGE_ROWS)
-        )
-        return list(db.session.scalars(query))
-
-    gave, received = latest(Transfer.provider_code), latest(Transfer.recipient_code)
+    gave = _latest_transfers(Transfer.provider_code, country_code)
+    received = _latest_transfers(Transfer.recipient_code, country_code)
     totals = db.session.execute(
         sa.select(
             _count_where(Transfer.provider_code == country_code),
@@ -336,6 +306,34 @@ def country_summary(user, country_code: str, today: date | None = None) -> Count
         query = followups.pending_query(country_code).limit(COUNTRY_PAGE_ROWS)
         pending = list(db.session.scalars(query))
         due = followups.due_counts(country_code, today)
+    return CountrySummary(
+        gave=gave,
+        received=received,
+        gave_total=totals[0],
+        received_total=totals[1],
+        counted_ids={t.id for t in gave + received if counts_toward_target(t, target)},
+        pending=pending,
+        due=due,
+        trainings=_country_trainings(country_code),
+        show_follow_ups=show_follow_ups,
+        today=today,
+    )
+
+
+def _latest_transfers(column, country_code: str) -> list[Transfer]:
+    """The country's latest transfers on one side (provider or recipient column)."""
+    query = (
+        sa.select(Transfer)
+        .where(column == country_code)
+        .options(*list_options())
+        .order_by(Transfer.proposed_on.desc(), Transfer.id.desc())
+        .limit(COUNTRY_PAGE_ROWS)
+    )
+    return list(db.session.scalars(query))
+
+
+def _country_trainings(country_code: str) -> dict[TrainingModality, int]:
+    """How many trainings the country's focal points took part in, by modality."""
     trainings = dict.fromkeys(TrainingModality, 0)
     rows = db.session.execute(
         sa.select(Training.modality, sa.func.count())
@@ -345,18 +343,7 @@ def country_summary(user, country_code: str, today: date | None = None) -> Count
     )
     for modality, n in rows:
         trainings[modality] = n
-    return CountrySummary(
-        gave=gave,
-        received=received,
-        gave_total=totals[0],
-        received_total=totals[1],
-        counted_ids={t.id for t in gave + received if counts_toward_target(t, target)},
-        pending=pending,
-        due=due,
-        trainings=trainings,
-        show_follow_ups=show_follow_ups,
-        today=today,
-    )
+    return trainings
 
 
 @dataclass

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from kmportal.progress import charts, exports, queries
-from kmportal.progress.rules import counts_toward_target
+from kmportal.transfers.counting import counts_toward_target
 from kmportal.transfers.enums import TransferStatus
 from kmportal.transfers.queries import TransferFilters
 

@@ -8,3 +8,12 @@ def init_app(app) -> None:
 
     app.register_blueprint(bp)
     app.cli.add_command(reference_cli)
+    # A global rather than context: macros imported without context can call it too.
+    app.jinja_env.globals["country_name"] = country_name
+
+
+def country_name(country) -> str:
+    """A country's name in the reader's language ("" for none)."""
+    from flask_babel import get_locale
+
+    return country.name(str(get_locale())) if country else ""

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kmportal.extensions import db
+from kmportal.months import month_starts
 
 
 class Country(db.Model):
@@ -45,12 +46,7 @@ class Plan(db.Model):
 
     def months(self) -> list[date]:
         """The first day of every month of the plan, in order."""
-        months, current = [], self.first_month
-        while current <= self.last_month:
-            months.append(current)
-            year, month = divmod(current.month, 12)
-            current = date(current.year + year, month + 1, 1)
-        return months
+        return month_starts(self.first_month, self.last_month)
 
 
 class Objective(db.Model):

@@ -1,5 +1,5 @@
 """Changing the reference data from the web: the plan's schedule (cronograma), which the
-secretariat marks month by month. Reading the plan's links to practices is here too."""
+secretariat marks month by month."""
 
 from __future__ import annotations
 
@@ -7,18 +7,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import lazyload
 
 from kmportal.audit import service as audit
 from kmportal.errors import PermissionDenied, ValidationError
 from kmportal.extensions import db
 from kmportal.reference.models import ActivityMonth, Plan
-
-
-def plan_activities(plan: Plan) -> list:
-    return [a for objective in plan.objectives for r in objective.results for a in r.activities]
+from kmportal.reference.queries import plan_activities
 
 
 def schedule(plan: Plan) -> set[tuple[int, date]]:
@@ -65,24 +60,3 @@ def set_schedule(user, plan: Plan, cells: Iterable[str]) -> int:
         audit.record(user, "plan.schedule", "plan", plan.id, changed)
         db.session.commit()
     return len(changed)
-
-
-def practices_by_activity(plan: Plan) -> dict[int, list]:
-    """Published practices linked to each activity of the plan (one query)."""
-    from kmportal.practices.enums import PracticeState
-    from kmportal.practices.models import Practice, practice_activity
-
-    ids = [a.id for a in plan_activities(plan)]
-    if not ids:
-        return {}
-    query = (
-        sa.select(practice_activity.c.activity_id, Practice)
-        .join(Practice, Practice.id == practice_activity.c.practice_id)
-        .where(practice_activity.c.activity_id.in_(ids), Practice.state == PracticeState.PUBLISHED)
-        .options(lazyload("*"))
-        .order_by(Practice.country_code, Practice.title)
-    )
-    linked: dict[int, list] = defaultdict(list)
-    for activity_id, practice in db.session.execute(query):
-        linked[activity_id].append(practice)
-    return linked

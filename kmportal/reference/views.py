@@ -1,3 +1,12 @@
+"""The reference pages: the member countries, a country's page and the work plan.
+
+The country page and the plan page compose other capabilities on purpose: they are the
+places where a country's (or an activity's) practices, transfers and follow-ups meet. The
+views read the practices through practices.queries; the transfer panels come from the
+transfers and progress packages (see the panel contract in kmportal/templates/README.md).
+Reference data itself (reference.models, queries, service) imports none of them.
+"""
+
 from flask import (
     Blueprint,
     abort,
@@ -30,6 +39,8 @@ def country(code: str):
     found = queries.get_country(code)
     if found is None:
         abort(404)
+    if code != found.code:  # "uy" is Uruguay too, at its one address
+        return redirect(url_for(".country", code=found.code), 301)
     practices = practice_queries.country_practices(current_user, found.code)
     return render_template("reference/country.html", country=found, practices=practices)
 
@@ -69,6 +80,6 @@ def plan():
         form=form,
         marked=service.schedule(found) if found else set(),
         cell_key=service.cell_key,
-        practices=service.practices_by_activity(found) if found else {},
+        practices=practice_queries.practices_by_activity(found) if found else {},
         can_schedule=getattr(current_user, "is_secretariat", False),
     ), 422 if form.form_errors else 200

@@ -16,7 +16,8 @@ from whoosh import fields
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 
-LANGUAGES = ("es", "pt", "en", "fr")
+from kmportal.languages import LANGUAGES
+
 TEXT_PARTS = ("title", "summary", "body")
 # Title and summary say what a practice is; a match there weighs more than one in the body.
 FIELD_BOOSTS = {"title": 3.0, "summary": 2.0, "body": 1.0}

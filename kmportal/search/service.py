@@ -23,7 +23,7 @@ from whoosh.sorting import FieldFacet
 from kmportal.extensions import db
 from kmportal.practices.enums import PracticeState
 from kmportal.practices.models import Practice
-from kmportal.practices.permissions import can
+from kmportal.practices.permissions import can, read_scope
 from kmportal.search import documents
 from kmportal.search.facets import FacetGroup, Page, SearchRequest, count_facets
 from kmportal.search.index import IndexUnavailable, SearchIndex
@@ -56,12 +56,9 @@ class Visibility:
 
 
 def visibility(user) -> Visibility:
-    """The read rule of practices/permissions.py expressed as an index filter."""
-    if getattr(user, "is_authenticated", False) and user.is_secretariat:
-        return Visibility(everything=True)
-    if getattr(user, "is_authenticated", False) and user.country_code:
-        return Visibility(everything=False, country=user.country_code)
-    return Visibility(everything=False)
+    """The read rule of practices/permissions.py (read_scope) expressed as an index filter."""
+    scope = read_scope(user)
+    return Visibility(everything=scope.everything, country=scope.country)
 
 
 def _visible_docs(reading, user) -> frozenset[int] | None:

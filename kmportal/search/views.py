@@ -7,11 +7,11 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from kmportal.practices import enum_label
 from kmportal.practices.enums import LANGUAGE_NAMES, Label, Theme
 from kmportal.reference import queries as reference
 from kmportal.search import service
 from kmportal.search.facets import SearchRequest
-from kmportal.web import enum_label
 
 bp = Blueprint("search", __name__, template_folder="templates")
 

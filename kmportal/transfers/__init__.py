@@ -1,5 +1,16 @@
 """Transfers of good practices between countries, their funding, the countries'
-confirmations, follow-ups, and the focal points' trainings (Objective 3, results 1 and 2)."""
+confirmations, follow-ups, and the focal points' trainings (Objective 3, results 1 and 2).
+
+Why the trainings live here rather than in a package of their own: result 3.2 (the focal
+points' capacities strengthened to exchange practices) is the other half of Objective 3
+with the transfers of result 3.1. The country page, the dashboard and the report show them
+side by side from the same aggregate queries (progress/queries.py); they share the
+transfers' models, enums, forms, audit labels and permission module (a table of their own
+beside the transfers', in transfers/permissions.py). They keep their own modules
+(trainings.py, the service; training_views.py, a blueprint "trainings" of its own, so their
+addresses /trainings/... stand apart from /transfers/...); if trainings grow rules of their
+own, those two modules and their templates move to a package unchanged.
+"""
 
 from __future__ import annotations
 
@@ -56,8 +67,9 @@ class PracticePanel:
 
 
 def transfer_context() -> dict:
-    """Helpers for templates of other capabilities (practice page, plan page). Each render
-    gets its own cache, so a helper called several times costs its queries once."""
+    """The helpers behind the transfers' panels on other capabilities' pages (practice page,
+    plan page; the panel contract is in kmportal/templates/README.md). Each render gets its
+    own cache, so a helper called several times costs its queries once."""
     cache: dict = {}
 
     def practice_panel(practice, user) -> PracticePanel:

@@ -44,7 +44,7 @@ ALL_DATES = ("proposed_on", "agreed_on", "start_on", "end_on", *EVENT_DATES[2:])
 # Dates a workflow step sets: once set they can be corrected, never cleared or set by hand.
 STEP_DATES = ("agreed_on", "transferred_on", "adopted_on", "institutionalised_on", "cancelled_on")
 # Once a country has confirmed the exchange these are the secretariat's to correct: what the
-# counting rule reads (kmportal.progress.rules: COUNTING_COLUMNS besides the status) among the
+# counting rule reads (kmportal.transfers.counting: COUNTING_COLUMNS besides the status) among the
 # editable fields, and the dates of the steps that set the status.
 CONFIRMED_FIELDS = tuple(
     dict.fromkeys([*(c for c in COUNTING_COLUMNS if c in ("result_id", *ALL_DATES)), *STEP_DATES])

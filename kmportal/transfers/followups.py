@@ -8,7 +8,6 @@ done; recording one with a next step and its due date leaves a new pending follo
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, timedelta
 from typing import Any, BinaryIO
 
@@ -25,6 +24,8 @@ from kmportal.concurrency import claim
 from kmportal.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from kmportal.extensions import db
 from kmportal.ids import optional_id
+from kmportal.months import add_months
+from kmportal.reference.queries import iso_code
 from kmportal.transfers.enums import FollowUpStage, TransferStatus
 from kmportal.transfers.models import FollowUp, Transfer
 from kmportal.transfers.permissions import can
@@ -34,13 +35,6 @@ ENTITY = "transfer"
 TEXT_LIMITS = {"summary": 10000, "next_step": 3000}
 # Follow-ups falling due within this many days are listed as "coming up".
 DUE_SOON_DAYS = 60
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later (the month's last day when it is shorter)."""
-    year, month = divmod(day.month - 1 + months, 12)
-    year, month = day.year + year, month + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def schedule_after_transfer(transfer: Transfer) -> list[FollowUp]:
@@ -221,7 +215,7 @@ def due_country(user, wanted: str | None = None) -> str | None:
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied(_l("You are not allowed to do this."))
     if user.is_secretariat:
-        return (wanted or "").upper()[:2] or None
+        return iso_code((wanted or "").strip())
     if user.country_code is None:
         raise PermissionDenied(_l("You are not allowed to do this."))
     return user.country_code
@@ -242,36 +236,11 @@ def due_counts(country_code: str | None, today: date | None = None) -> dict[str,
     """
     today = today or date.today()
     soon = today + timedelta(days=DUE_SOON_DAYS)
-
-    def buckets(kind: str, *conditions) -> sa.Select:
-        return sa.select(
-            sa.literal(kind),
-            sa.func.coalesce(sa.func.sum(sa.case((FollowUp.due_on < today, 1), else_=0)), 0),
-            sa.func.coalesce(
-                sa.func.sum(
-                    sa.case(
-                        (sa.and_(FollowUp.due_on >= today, FollowUp.due_on <= soon), 1), else_=0
-                    )
-                ),
-                0,
-            ),
-            sa.func.count(),
-        ).where(FollowUp.done_on.is_(None), *conditions)
-
     of_country = []
     if country_code:
-        of_country = [
-            FollowUp.transfer_id.in_(
-                sa.select(Transfer.id).where(
-                    sa.or_(
-                        Transfer.provider_code == country_code,
-                        Transfer.recipient_code == country_code,
-                    )
-                )
-            )
-        ]
+        of_country = [FollowUp.transfer_id.in_(_transfers_of(country_code))]
     cancelled = (
-        buckets("cancelled", *of_country)
+        _due_buckets("cancelled", today, soon, *of_country)
         .select_from(Transfer)
         .join(FollowUp, FollowUp.transfer_id == Transfer.id)
         .where(Transfer.status == TransferStatus.CANCELLED)
@@ -279,10 +248,28 @@ def due_counts(country_code: str | None, today: date | None = None) -> dict[str,
     rows = {
         kind: [int(n) for n in numbers]
         for kind, *numbers in db.session.execute(
-            sa.union_all(buckets("pending", *of_country), cancelled)
+            sa.union_all(_due_buckets("pending", today, soon, *of_country), cancelled)
         )
     }
     overdue, due_soon, total = (
         a - b for a, b in zip(rows["pending"], rows["cancelled"], strict=True)
     )
     return {"overdue": overdue, "soon": due_soon, "later": total - overdue - due_soon}
+
+
+def _transfers_of(country_code: str) -> sa.Select:
+    """The ids of the transfers in which the country is provider or recipient."""
+    return sa.select(Transfer.id).where(
+        sa.or_(Transfer.provider_code == country_code, Transfer.recipient_code == country_code)
+    )
+
+
+def _due_buckets(kind: str, today: date, soon: date, *conditions) -> sa.Select:
+    """One row: kind, pending follow-ups overdue, due by `soon`, and all of them."""
+    due_soon = sa.and_(FollowUp.due_on >= today, FollowUp.due_on <= soon)
+    return sa.select(
+        sa.literal(kind),
+        sa.func.coalesce(sa.func.sum(sa.case((FollowUp.due_on < today, 1), else_=0)), 0),
+        sa.func.coalesce(sa.func.sum(sa.case((due_soon, 1), else_=0)), 0),
+        sa.func.count(),
+    ).where(FollowUp.done_on.is_(None), *conditions)

@@ -27,7 +27,7 @@ from kmportal.transfers.enums import (
     TransferStatus,
 )
 
-# The columns the counting rule reads besides the status (kmportal.progress.rules).
+# The columns the counting rule reads besides the status (kmportal.transfers.counting).
 COUNTING_COLUMNS = ("result_id", "transferred_on", "fully_confirmed_on")
 
 

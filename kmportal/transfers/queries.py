@@ -16,8 +16,9 @@ from kmportal.ids import database_id
 from kmportal.practices.enums import PracticeState, Theme
 from kmportal.practices.models import Practice
 from kmportal.practices.permissions import can as practice_can
-from kmportal.progress.rules import counting_filter
 from kmportal.reference.models import Target
+from kmportal.reference.queries import iso_code
+from kmportal.transfers.counting import counting_filter
 from kmportal.transfers.enums import FundingMode, Modality, TransferStatus
 from kmportal.transfers.models import FollowUp, Transfer
 from kmportal.transfers.workflow import STEPS
@@ -68,7 +69,7 @@ class TransferFilters:
         """Unknown or malformed filter values are ignored rather than failing the page."""
 
         def code(name):
-            return (args.get(name) or "").strip().upper()[:2] or None
+            return iso_code((args.get(name) or "").strip())
 
         def choice(name, allowed):
             value = args.get(name)
@@ -198,6 +199,16 @@ def timeline(transfer: Transfer, today: date) -> list[TimelineEntry]:
     """The transfer's whole history from its own dates: statuses reached, the exchange,
     the countries' confirmations, follow-ups done and still due. Oldest first."""
     entries = [
+        *_status_entries(transfer),
+        *_exchange_entries(transfer),
+        *_confirmation_entries(transfer),
+        *_follow_up_entries(transfer),
+    ]
+    return sorted(entries, key=lambda entry: (entry.on, entry.order))
+
+
+def _status_entries(transfer: Transfer) -> list[TimelineEntry]:
+    entries = [
         TimelineEntry(
             transfer.proposed_on,
             "status",
@@ -212,21 +223,33 @@ def timeline(transfer: Transfer, today: date) -> list[TimelineEntry]:
             continue
         text = (transfer.cancel_reason or "") if name == "cancel" else ""
         entries.append(TimelineEntry(on, "status", step.target.label, text, order=order))
-    for name, label in (("start_on", _l("Exchange starts")), ("end_on", _l("Exchange ends"))):
-        on = getattr(transfer, name)
-        if on is not None:
-            entries.append(TimelineEntry(on, "exchange", label, order=2))
-    for confirmation in transfer.confirmations:
-        country = transfer.provider if confirmation.side.value == "provider" else transfer.recipient
-        entries.append(
-            TimelineEntry(
-                confirmation.confirmed_on,
-                "confirmation",
-                country,
-                order=7,
-                confirmation=confirmation,
-            )
+    return entries
+
+
+def _exchange_entries(transfer: Transfer) -> list[TimelineEntry]:
+    labels = (("start_on", _l("Exchange starts")), ("end_on", _l("Exchange ends")))
+    return [
+        TimelineEntry(getattr(transfer, name), "exchange", label, order=2)
+        for name, label in labels
+        if getattr(transfer, name) is not None
+    ]
+
+
+def _confirmation_entries(transfer: Transfer) -> list[TimelineEntry]:
+    return [
+        TimelineEntry(
+            confirmation.confirmed_on,
+            "confirmation",
+            transfer.provider if confirmation.side.value == "provider" else transfer.recipient,
+            order=7,
+            confirmation=confirmation,
         )
+        for confirmation in transfer.confirmations
+    ]
+
+
+def _follow_up_entries(transfer: Transfer) -> list[TimelineEntry]:
+    entries = []
     for follow_up in transfer.follow_ups:
         if follow_up.done_on is not None:
             entries.append(
@@ -250,4 +273,4 @@ def timeline(transfer: Transfer, today: date) -> list[TimelineEntry]:
                     order=9,
                 )
             )
-    return sorted(entries, key=lambda entry: (entry.on, entry.order))
+    return entries

@@ -39,7 +39,6 @@ from kmportal.transfers.permissions import can
 from kmportal.transfers.workflow import STEPS, next_status
 
 ENTITY = "transfer"
-TARGET_INDICATOR = "practices_transferred"
 
 
 def authorize(user, action: str, transfer: Transfer | None = None) -> None:
@@ -92,7 +91,7 @@ def proposal_origin(user, practice: Practice) -> Origin | None:
 def proposal_defaults(user, practice: Practice | None, today: date | None = None) -> dict:
     """The proposal form's first values: the practice's country as the provider, the asking
     country as the recipient, today, and the target's result."""
-    target = reference.target(TARGET_INDICATOR)
+    target = reference.current_target()
     values: dict[str, Any] = {
         "practice_id": practice.id if practice else "",
         "modality": Modality.BILATERAL.value,
@@ -165,7 +164,7 @@ def propose(
     if errors:
         raise ValidationError(errors)
     if cleaned["result_id"] is None:
-        target = reference.target(TARGET_INDICATOR)
+        target = reference.current_target()
         cleaned["result_id"] = target.result_id if target else None
     transfer = Transfer(practice=practice, origin=origin, is_demo=is_demo)
     transfer_data.apply(transfer, cleaned)

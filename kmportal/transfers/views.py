@@ -11,24 +11,23 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from kmportal.attachments import service as attachment_storage
+from kmportal.attachments.download import send_attachment
 from kmportal.audit import service as audit
 from kmportal.errors import ValidationError
 from kmportal.extensions import db
 from kmportal.forms_util import apply_errors, select_choices
 from kmportal.ids import page_number
 from kmportal.practices.enums import Theme
-from kmportal.progress.rules import counts_toward_target
 from kmportal.reference import queries as reference
 from kmportal.transfers import confirmations, followups, queries, service
 from kmportal.transfers import data as transfer_data
+from kmportal.transfers.counting import counts_toward_target
 from kmportal.transfers.enums import FundingMode, Modality, Origin, TransferStatus
 from kmportal.transfers.forms import (
     ConfirmForm,
@@ -46,7 +45,7 @@ bp = Blueprint("transfers", __name__, url_prefix="/transfers", template_folder="
 @bp.route("/")
 def index():
     filters = queries.TransferFilters.from_args(request.args)
-    target = reference.target(service.TARGET_INDICATOR)
+    target = reference.current_target()
     page = queries.page(
         filters,
         target,
@@ -95,7 +94,7 @@ def propose():
 @bp.route("/<int:transfer_id>")
 def detail(transfer_id: int):
     transfer = service.get_transfer(current_user, transfer_id)
-    target = reference.target(service.TARGET_INDICATOR)
+    target = reference.current_target()
     full = can(current_user, "read_full", transfer)
     return render_template(
         "transfers/detail.html",
@@ -242,16 +241,7 @@ def attach_evidence(transfer_id: int, follow_up_id: int):
 
 @bp.route("/evidence/<int:attachment_id>")
 def evidence(attachment_id: int):
-    attachment = followups.get_evidence(current_user, attachment_id)
-    response = send_file(
-        attachment_storage.path_of(attachment),
-        mimetype=attachment.content_type,
-        as_attachment=True,
-        download_name=attachment.original_name,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return send_attachment(followups.get_evidence(current_user, attachment_id))
 
 
 @bp.route("/follow-ups")

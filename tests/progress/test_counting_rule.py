@@ -7,9 +7,9 @@ import sqlalchemy as sa
 
 from kmportal.extensions import db
 from kmportal.progress.queries import current_target
-from kmportal.progress.rules import counting_filter, counts_toward_target
-from kmportal.reference.models import Result, Target
+from kmportal.reference.models import Objective, Plan, Result, Target
 from kmportal.transfers import confirmations
+from kmportal.transfers.counting import counting_filter, counts_toward_target
 from kmportal.transfers.models import Transfer
 from tests.progress.bulk import add_transfers
 
@@ -75,18 +75,30 @@ def test_a_transfer_recorded_against_another_result_does_not_count(transfers):
 
 def test_the_target_is_data_a_new_period_is_a_new_row(transfers):
     transfer = transfers.make("transferred")
+    first = current_target()
+    result = Result(number=1, text="Transferidas buenas prácticas entre países (2017–2018)")
+    plan = Plan(
+        code="2017-2018",
+        title="Plan de trabajo 2017-2018",
+        place_and_date="Lima, 2016",
+        first_month=date(2017, 1, 1),
+        last_month=date(2018, 12, 1),
+        objectives=[Objective(number=3, name="Objetivo 3", description="", results=[result])],
+    )
     later = Target(
-        result_id=current_target().result_id,
-        indicator="practices_transferred_2017_2018",
+        result=result,
+        indicator=first.indicator,  # the same indicator, for the next plan's period
         description="Veinte (20) buenas prácticas transferidas entre países",
         quantity=20,
         period_start=date(2017, 1, 1),
         period_end=date(2018, 12, 31),
     )
-    db.session.add(later)
+    db.session.add_all([plan, later])
     db.session.commit()
-    assert counts_toward_target(transfer, current_target())
+    assert current_target() == later  # the new period's row is the target now
+    assert counts_toward_target(transfer, first)
     assert not counts_toward_target(transfer, later)
+    assert counted_by_sql(first) == {transfer.id}
     assert counted_by_sql(later) == set()
 
 

@@ -1,13 +1,11 @@
 """The dashboard, the transfer list and the country pages issue as many SQL queries with ten
 times the transfers, countries and trainings (counted with SQLAlchemy's cursor events)."""
 
-from contextlib import contextmanager
-
 import pytest
-import sqlalchemy as sa
 
 from kmportal.extensions import db
 from tests.progress.bulk import add_trainings, add_transfers
+from tests.querycount import count_queries
 
 PAGES = [
     "/dashboard",
@@ -20,29 +18,15 @@ PAGES = [
 ]
 
 
-@contextmanager
-def counting_queries():
-    statements: list[str] = []
-
-    def count(_connection, _cursor, statement, *_args):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-
-
 def queries_per_page(client) -> dict[str, int]:
     counts = {}
     for url in PAGES:
         client.get(url)  # the first request warms what is cached per process
         db.session.expunge_all()
-        with counting_queries() as statements:
+        with count_queries() as queries:
             response = client.get(url)
         assert response.status_code == 200, url
-        counts[url] = len(statements)
+        counts[url] = queries.count
     return counts
 
 

@@ -15,6 +15,7 @@ from kmportal.practices.enums import PracticeState
 from kmportal.reference import loaders
 from kmportal.reference.models import Country
 from tests.factories import GOOD_SCORES, practice_values
+from tests.test_migrations import assert_one_owner_enforced_and_reversible
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -25,6 +26,11 @@ def test_migrations_build_the_model_schema_on_postgres(postgres_app):
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, db.metadata) == []
+
+
+def test_attachments_have_exactly_one_owner_on_postgres(postgres_app):
+    upgrade()
+    assert_one_owner_enforced_and_reversible(postgres_app)
 
 
 def test_reference_load_is_idempotent_on_postgres(postgres_app):

@@ -146,3 +146,11 @@ def test_ids_beyond_32_bits_never_give_500_on_postgres(postgres_app):
             assert response.status_code < 500, (field, value)
         response = client.post("/trainings/1/participants", data={"user_id": value})
         assert response.status_code < 500, value
+
+
+@pytest.mark.parametrize("query", ["country=BRX", "provider=BR.bak", "recipient=CO~"])
+def test_transfer_filters_ignore_what_is_not_an_exact_country_code(client, transfers, query):
+    transfers.make("agreed", provider="BR", recipient="CO")
+    transfers.make("agreed", provider="AR", recipient="UY")
+    page = client.get(f"/transfers/?{query}").get_data(as_text=True)
+    assert "/countries/AR" in page and "/countries/BR" in page  # no filter: both listed
