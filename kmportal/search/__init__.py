@@ -8,13 +8,23 @@ def init_app(app) -> None:
     from kmportal.search import sync
     from kmportal.search.cli import search_cli
     from kmportal.search.index import SearchIndex
+    from kmportal.search.plan import Planner
     from kmportal.search.query import QueryParsers
     from kmportal.search.service import EXTENSION
-    from kmportal.search.views import bp, similar_for_template
+    from kmportal.search.thesaurus import Thesaurus
+    from kmportal.search.views import bp, language_name, similar_for_template
 
     index = SearchIndex(app.config["SEARCH_INDEX_DIR"], app.config["SEARCH_LOCK_TIMEOUT"])
-    app.extensions[EXTENSION] = {"index": index, "parsers": QueryParsers(index.schema)}
+    parsers = QueryParsers(index.schema)
+    thesaurus = Thesaurus.load(app.config["SEARCH_THESAURUS_FILE"])
+    app.extensions[EXTENSION] = {
+        "index": index,
+        "parsers": parsers,
+        "thesaurus": thesaurus,
+        "planner": Planner(parsers, thesaurus),
+    }
     app.register_blueprint(bp)
     app.cli.add_command(search_cli)
     app.jinja_env.globals["similar_practices"] = similar_for_template
+    app.jinja_env.filters["language_name"] = language_name
     sync.install()

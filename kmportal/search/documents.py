@@ -105,6 +105,7 @@ def document_for(practice) -> dict:
         "sector": " ".join(practice.sectors),
         "outcome": " ".join(practice.outcomes),
         "language": " ".join(code for code in languages if code),
+        "written": lang,
         "year": str(practice.period_start) if practice.period_start else "",
         "label": label.value if label else "",
         "date": _timestamp(date),

@@ -27,20 +27,14 @@ from kmportal.practices.permissions import can
 from kmportal.search import documents
 from kmportal.search.facets import FacetGroup, Page, SearchRequest, count_facets
 from kmportal.search.index import IndexUnavailable, SearchIndex
-from kmportal.search.query import (
-    ParsedQuery,
-    QueryParsers,
-    corrected_text,
-    highlighted,
-    positive_terms,
-)
+from kmportal.search import ranking, semantic
+from kmportal.search.plan import Planner, QueryPlan
+from kmportal.search.query import QueryParsers, highlighted, positive_terms, tidy
 from kmportal.search.schema import LANGUAGES, TEXT_PARTS, text_field
 
 log = logging.getLogger(__name__)
 
 EXTENSION = "kmportal.search"
-# Fewer results than this, and a close spelling that finds more, earns a "Did you mean".
-SUGGEST_BELOW = 3
 # A similar practice scores at least this share of the most similar one's score.
 SIMILAR_ENOUGH = 0.25
 SIMILAR_TERMS = 10
@@ -85,6 +79,10 @@ def query_parsers() -> QueryParsers:
     return current_app.extensions[EXTENSION]["parsers"]
 
 
+def planner() -> Planner:
+    return current_app.extensions[EXTENSION]["planner"]
+
+
 def apply_changes(practice_ids: set[int]) -> None:
     """Bring these practices' documents in line with the database (called after commit).
 
@@ -117,13 +115,13 @@ def ensure_index() -> str:
         return "ready"
     except IndexUnavailable as unavailable:
         reason = unavailable.reason
-        if reason == "unreadable":
+        if reason in ("unreadable", "outdated"):
             index.reset()
     app = current_app._get_current_object()
     if documents.indexed_count() <= app.config["SEARCH_INLINE_REBUILD_LIMIT"]:
         count = reindex()
         log.log(
-            logging.WARNING if reason == "unreadable" else logging.INFO,
+            logging.WARNING if reason != "missing" else logging.INFO,
             "Search index at %s was %s: rebuilt with %d practices",
             index.path,
             reason,
@@ -209,35 +207,39 @@ class Hit:
     practice: Practice
     title: Markup | None
     snippet: Markup | None
+    complete: bool = True  # matches every word it was asked (False: most of them, or meaning)
 
 
 @dataclass(frozen=True)
 class SearchResults:
     request: SearchRequest
-    parsed: ParsedQuery
+    plan: QueryPlan
     hits: list[Hit] = field(default_factory=list)
     page: Page | None = None
     facets: list[FacetGroup] = field(default_factory=list)
     suggestion: str | None = None
     notices: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()  # languages of all the results, not only this page's
 
     @property
     def total(self) -> int:
         return self.page.total if self.page else 0
 
+    @property
+    def expansions(self) -> list:
+        return self.plan.expansions
+
+    @property
+    def several_languages(self) -> bool:
+        return len(self.languages) > 1
+
 
 def search(user, request: SearchRequest, per_page: int = 20) -> SearchResults:
     """Practices this user may read that match the words and the selected facet values."""
-    parsed = query_parsers().parse(request.text)
-    notices: list[str] = []
-    if parsed.shortened:
-        notices.append("shortened")
-    if parsed.is_empty and request.text.strip():
-        notices.append("common_words" if parsed.only_common_words else "nothing_to_search")
     state = "unavailable"
     for attempt in range(2):
         try:
-            return _search(user, request, parsed, per_page, list(notices))
+            return _search(user, request, per_page)
         except IndexUnavailable:
             state = "rebuilding"
         except Exception:  # Whoosh reports damaged files with many exception types
@@ -252,56 +254,71 @@ def search(user, request: SearchRequest, per_page: int = 20) -> SearchResults:
                 state = "unavailable"
             if state != "ready":
                 break
-    return SearchResults(request, parsed, notices=(*notices, state))
+    text, shortened = tidy(request.text)
+    plan = QueryPlan(text=text, shortened=shortened)
+    return SearchResults(request, plan, notices=(*_plan_notices(request, plan), state))
 
 
-def _search(user, request, parsed, per_page, notices) -> SearchResults:
+def _plan_notices(request: SearchRequest, plan: QueryPlan) -> list[str]:
+    notices = ["shortened"] if plan.shortened else []
+    if plan.is_empty and request.text.strip():
+        notices.append("common_words" if plan.only_common_words else "nothing_to_search")
+    return notices
+
+
+def _search(user, request: SearchRequest, per_page: int) -> SearchResults:
     index = current_index()
-    if index.is_rebuilding():
-        notices.append("rebuilding")
-    query = wq.Every() if parsed.is_empty else parsed.query
-    sortedby = FieldFacet("date", reverse=True) if request.effective_sort == "date" else None
     with index.reading() as reading:
         searcher = reading.searcher
         visible = _visible_docs(reading, user)
-        ranked = _ranked(searcher, query, visible, sortedby=sortedby)
+        plan = planner().plan(request.text, searcher, visible, expand=request.expand)
+        notices = _plan_notices(request, plan)
+        if index.is_rebuilding():
+            notices.append("rebuilding")
+        ranked, complete = _ranked_docs(reading, plan, visible)
+        if request.effective_sort == "date":
+            ranked = _by_date(searcher, ranked)
         facets, allowed = count_facets(reading, set(ranked), request)
         if allowed is not None:
             ranked = [docnum for docnum in ranked if docnum in allowed]
         page = Page(min(request.page, -(-len(ranked) // per_page) or 1), per_page, len(ranked))
         shown = ranked[(page.page - 1) * per_page : page.page * per_page]
-        ids = [int(searcher.stored_fields(docnum)["id"]) for docnum in shown]
-        suggestion = None
-        if len(ranked) < SUGGEST_BELOW and not parsed.is_empty:
-            suggestion = _suggestion(reading, parsed, visible, allowed, len(ranked))
-    terms = set() if parsed.is_empty else positive_terms(parsed.query)
-    hits = [_hit(p, terms) for p in _readable(user, ids)]
-    return SearchResults(request, parsed, hits, page, facets, suggestion, tuple(notices))
+        ids = [reading.practice_id(docnum) for docnum in shown]
+        complete_ids = {reading.practice_id(docnum) for docnum in shown if docnum in complete}
+        languages = _languages(reading, ranked)
+    terms = set() if plan.is_empty else positive_terms(plan.positive_query)
+    hits = [_hit(p, terms, p.id in complete_ids) for p in _readable(user, ids)]
+    return SearchResults(
+        request, plan, hits, page, facets, plan.corrected_text, tuple(notices), languages
+    )
 
 
-def _ranked(searcher, query, scope, limit=None, sortedby=None) -> list[int]:
-    """Document numbers matching the query within scope (None: no restriction), best first.
+def _ranked_docs(reading, plan: QueryPlan, visible) -> tuple[list[int], set[int]]:
+    """Document numbers best first, and those that match every clause of their side."""
+    searcher = reading.searcher
+    if plan.is_empty:
+        docs = _by_date(searcher, reading.all_docs() if visible is None else visible)
+        return docs, set(docs)
+    lexical_hits = ranking.lexical(searcher, plan, visible)
+    complete = {hit.docnum for hit in lexical_hits if hit.missing == 0}
+    semantic_hits: list[int] = []
+    if not plan.precise and not plan.only_exclusions:
+        semantic_hits = semantic.neighbours_of_text(reading, plan.semantic_text, visible)
+    return ranking.fuse(lexical_hits, semantic_hits), complete
 
-    Whoosh treats an empty filter as no filter at all, so an empty scope is answered here:
-    a reader who may see nothing must find nothing.
-    """
-    if scope is not None and not scope:
+
+def _by_date(searcher, ranked) -> list[int]:
+    if not ranked:
         return []
-    allow = None if scope is None else set(scope)
-    results = searcher.search(query, filter=allow, limit=limit, sortedby=sortedby)
-    return [docnum for _, docnum in results.top_n]
+    newest = searcher.search(
+        wq.Every(), filter=set(ranked), limit=None, sortedby=FieldFacet("date", reverse=True)
+    )
+    return [docnum for _, docnum in newest.top_n]
 
 
-def _suggestion(reading, parsed: ParsedQuery, visible, allowed, found: int) -> str | None:
-    corrected = corrected_text(parsed.text, reading.searcher.reader())
-    if corrected is None:
-        return None
-    candidate = query_parsers().parse(corrected)
-    if candidate.is_empty:
-        return None
-    scope = visible if allowed is None else (allowed if visible is None else visible & allowed)
-    # Counting within the user's visible set: a suggestion never points at hidden practices.
-    return corrected if len(_ranked(reading.searcher, candidate.query, scope)) > found else None
+def _languages(reading, ranked: list[int]) -> tuple[str, ...]:
+    found = set(ranked)
+    return tuple(lang for lang in LANGUAGES if found & reading.docs("written", lang))
 
 
 def _readable(user, ids: list[int]) -> list[Practice]:
@@ -314,7 +331,7 @@ def _readable(user, ids: list[int]) -> list[Practice]:
     return [p for p in shown if documents.is_indexed(p) and can(user, "read", p)]
 
 
-def _hit(practice: Practice, terms: set) -> Hit:
+def _hit(practice: Practice, terms: set, complete: bool = True) -> Hit:
     lang = practice.language if practice.language in LANGUAGES else "es"
     title = highlighted(practice.title, lang, "title", terms, whole=True)
     snippet = highlighted(practice.summary, lang, "summary", terms, whole=False)
@@ -324,6 +341,7 @@ def _hit(practice: Practice, terms: set) -> Hit:
         practice,
         Markup(title) if title else None,
         Markup(snippet) if snippet else None,
+        complete,
     )
 
 
