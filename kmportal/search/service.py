@@ -94,6 +94,7 @@ def apply_changes(practice_ids: set[int]) -> None:
         index.write(practice_ids, documents.load_documents)
     except Exception:  # the database has committed; the index must not break the request
         log.exception("Could not update the search index for practices %s", practice_ids)
+    semantic.apply_changes(practice_ids)
 
 
 def reindex(on_document: Callable[[], None] | None = None) -> int:
@@ -101,6 +102,7 @@ def reindex(on_document: Callable[[], None] | None = None) -> int:
     index = current_index()
     count = index.rebuild(documents.all_documents, on_document)
     index.flush_journal(documents.load_documents)
+    semantic.rebuild()
     return count
 
 
@@ -302,9 +304,12 @@ def _ranked_docs(reading, plan: QueryPlan, visible) -> tuple[list[int], set[int]
     lexical_hits = ranking.lexical(searcher, plan, visible)
     complete = {hit.docnum for hit in lexical_hits if hit.missing == 0}
     semantic_hits: list[int] = []
-    if not plan.precise and not plan.only_exclusions:
+    if not plan.precise:
+        # Boolean logic (OR, NOT, -word, parentheses) is answered by the words alone: a
+        # practice near in meaning may hold what the person asked to leave out.
         semantic_hits = semantic.neighbours_of_text(reading, plan.semantic_text, visible)
-    return ranking.fuse(lexical_hits, semantic_hits), complete
+    same_language = reading.docs("written", plan.language) if plan.language else frozenset()
+    return ranking.fuse(lexical_hits, semantic_hits, same_language), complete
 
 
 def _by_date(searcher, ranked) -> list[int]:
@@ -407,4 +412,11 @@ def _similar_ids(reading, user, practice: Practice, limit: int) -> list[int]:
     results = searcher.search(query, filter=scope, limit=limit * 4)
     best = results.score(0) if len(results.top_n) else 0
     # Close enough to count as similar; among those, the order is decided by the caller.
-    return [int(hit["id"]) for hit in results if hit.score >= best * SIMILAR_ENOUGH]
+    lexical = [
+        ranking.Ranked(docnum, 1, score)
+        for score, docnum in results.top_n
+        if score >= best * SIMILAR_ENOUGH
+    ]
+    # Near in meaning, whatever the language: the same fusion as a search.
+    nearby = semantic.neighbours_of_practice(reading, practice.id, scope, limit * 2)
+    return [reading.practice_id(docnum) for docnum in ranking.fuse(lexical, nearby)[: limit * 4]]
