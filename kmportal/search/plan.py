@@ -87,7 +87,15 @@ class Expansion:
 
     concept: str
     matched: str
-    labels: tuple[tuple[str, str], ...]  # (language, label)
+    labels: tuple[tuple[str, str], ...]  # (language, label): every label searched
+
+    @property
+    def shown(self) -> tuple[tuple[str, str], ...]:
+        """What the page lists: the first label searched in each language."""
+        first: dict[str, str] = {}
+        for lang, label in self.labels:
+            first.setdefault(lang, label)
+        return tuple(first.items())
 
 
 @dataclass

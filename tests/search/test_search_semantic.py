@@ -76,9 +76,11 @@ def test_check_reports_a_missing_vector_and_reindex_repairs_it(practice, index, 
     assert semantic.check().in_step
 
 
-def test_archived_practices_leave_the_vectors(practice, index, practices, secretariat):
+def test_archived_practices_leave_the_vectors(practice, index, secretariat):
+    from kmportal.practices import service as practice_service
+
     shown = practice("HN", language="es", **FISHING)
-    practices.archive(secretariat, shown)
+    practice_service.archive(secretariat, shown)
     assert shown.id not in semantic.store().digests()
 
 
