@@ -200,9 +200,10 @@ def main() -> None:
     print_table(portal, baseline)
     if args.queries:
         for query in queries:
-            grades = [query["judgments"].get(key, 0) for key in rankings[query["id"]]]
-            print(f"{query['id']} {query['category']:<15} {ndcg(rankings[query['id']], query['judgments']):.2f} "
-                  f"{query['text']!r} -> {grades}")
+            ranked = rankings[query["id"]]
+            grades = [query["judgments"].get(key, 0) for key in ranked]
+            quality = ndcg(ranked, query["judgments"])
+            print(f"{query['id']} {query['category']:<15} {quality:.2f} {query['text']!r} {grades}")
 
 
 if __name__ == "__main__":

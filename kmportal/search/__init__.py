@@ -17,7 +17,7 @@ def _semantic_leg(config) -> dict:
 
 
 def init_app(app) -> None:
-    from kmportal.search import sync
+    from kmportal.search import models, sync  # noqa: F401 (models: the journal table)
     from kmportal.search.cli import search_cli
     from kmportal.search.index import SearchIndex
     from kmportal.search.plan import Planner

@@ -27,6 +27,9 @@ def reindex_command(if_missing: bool):
             click.echo(f"The search index is {unavailable.reason}: rebuilding it.")
         else:
             index.flush_journal(documents.load_documents)
+            replayed = service.replay_journal()
+            if replayed:
+                click.echo(f"Replayed {replayed} practice changes left by a stopped worker.")
             click.echo("The search index is present: nothing to do.")
             _fill_vectors()
             return

@@ -90,9 +90,7 @@ class Reading:
         if "ids" not in self.values:
             reader = self.searcher.reader()
             column = self._id_column()
-            self.values["ids"] = {
-                int(column[docnum]): docnum for docnum in reader.all_doc_ids()
-            }
+            self.values["ids"] = {int(column[docnum]): docnum for docnum in reader.all_doc_ids()}
         return self.values["ids"].get(practice_id)
 
     def _id_column(self):

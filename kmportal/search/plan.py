@@ -146,9 +146,8 @@ class QueryPlan:
                 continue
             if token == "NOT":
                 skip_next = True
-            elif token not in OPERATORS and token not in ('"', "(", ")"):
-                if not token.startswith("-"):
-                    kept.append(self.corrections.get(token, token).lstrip("+"))
+            elif token not in (*OPERATORS, '"', "(", ")") and not token.startswith("-"):
+                kept.append(self.corrections.get(token, token).lstrip("+"))
         return " ".join(kept)
 
 

@@ -101,7 +101,9 @@ def _matching(searcher, queries: list[wq.Query], allow) -> set[int]:
 
 
 def fuse(
-    lexical_hits: list[Ranked], semantic_hits: list[int], same_language: frozenset[int] = frozenset()
+    lexical_hits: list[Ranked],
+    semantic_hits: list[int],
+    same_language: frozenset[int] = frozenset(),
 ) -> list[int]:
     """One order out of both legs (document numbers, best first); `same_language` holds the
     documents written in the query's language."""

@@ -57,8 +57,10 @@ def _texts(ids: set[int] | None) -> tuple[dict[int, str], set[int]]:
     if ids is not None:
         query = query.where(Practice.id.in_(ids))
     with Session(db.engine) as session:
-        texts = {row.id: passage_text(row.title, row.summary, row.description) for row in
-                 session.execute(query)}
+        texts = {
+            row.id: passage_text(row.title, row.summary, row.description)
+            for row in session.execute(query)
+        }
     return texts, (set(ids) - set(texts)) if ids is not None else set()
 
 

@@ -24,10 +24,9 @@ from kmportal.extensions import db
 from kmportal.practices.enums import PracticeState
 from kmportal.practices.models import Practice
 from kmportal.practices.permissions import can
-from kmportal.search import documents
+from kmportal.search import documents, journal, ranking, semantic
 from kmportal.search.facets import FacetGroup, Page, SearchRequest, count_facets
 from kmportal.search.index import IndexUnavailable, SearchIndex
-from kmportal.search import ranking, semantic
 from kmportal.search.plan import Planner, QueryPlan
 from kmportal.search.query import QueryParsers, highlighted, positive_terms, tidy
 from kmportal.search.schema import LANGUAGES, TEXT_PARTS, text_field
@@ -83,26 +82,44 @@ def planner() -> Planner:
     return current_app.extensions[EXTENSION]["planner"]
 
 
-def apply_changes(practice_ids: set[int]) -> None:
+def apply_changes(practice_ids: set[int], token: str | None = None) -> None:
     """Bring these practices' documents in line with the database (called after commit).
 
     A failure here never turns the user's saved change into an error: it is logged, the
     change is journalled for the next writer, and `flask search check` shows the drift.
     """
     index = current_index()
+    # Changes left in the journal by a worker that died after its commit come along. The
+    # journal is read before the index lock is taken and the documents after it, so every
+    # row read here is covered by what the writer stores.
+    seen = journal.outstanding()
+    ids = set(practice_ids) | {practice_id for _, practice_id in seen}
     try:
-        index.write(practice_ids, documents.load_documents)
+        written = index.write(ids, documents.load_documents)
     except Exception:  # the database has committed; the index must not break the request
-        log.exception("Could not update the search index for practices %s", practice_ids)
-    semantic.apply_changes(practice_ids)
+        log.exception("Could not update the search index for practices %s", ids)
+        written = False
+    semantic.apply_changes(ids)
+    if written:
+        journal.forget([row for row, _ in seen], token)
+
+
+def replay_journal() -> int:
+    """Apply what the journal holds (at start, after a crash); how many practices."""
+    seen = journal.outstanding()
+    if seen:
+        apply_changes(set())
+    return len({practice_id for _, practice_id in seen})
 
 
 def reindex(on_document: Callable[[], None] | None = None) -> int:
     """Rebuild the whole index from the database; searches see the old one until done."""
     index = current_index()
+    seen = journal.outstanding()  # covered by the rebuild, which reads the database later
     count = index.rebuild(documents.all_documents, on_document)
     index.flush_journal(documents.load_documents)
     semantic.rebuild()
+    journal.forget([row for row, _ in seen], None)
     return count
 
 

@@ -176,6 +176,6 @@ class Thesaurus:
                 if concept.id in seen or start + len(key) > len(analysed):
                     continue
                 window = analysed[start : start + len(key)]
-                if all(forms_here & wanted for (_, forms_here), wanted in zip(window, key)):
+                if all(forms_here & wanted for (_, forms_here), wanted in zip(window, key, strict=True)):
                     seen.add(concept.id)
                     yield ConceptMatch(concept, lang, position, window[-1][0])

@@ -175,9 +175,11 @@ class VectorStore:
             rows = connection.execute(
                 "SELECT practice_id, vector FROM vectors WHERE seq > ?", (old.seq,)
             )
-        vectors = {} if old.matrix is None or latest_seq < old.seq else {
-            pid: old.matrix[row] for pid, row in old.rows.items()
-        }
+        vectors = (
+            {}
+            if old.matrix is None or latest_seq < old.seq
+            else {pid: old.matrix[row] for pid, row in old.rows.items()}
+        )
         for pid, blob in rows:
             if blob is None:
                 vectors.pop(pid, None)

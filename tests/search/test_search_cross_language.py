@@ -40,7 +40,9 @@ def test_a_portuguese_query_reaches_the_spanish_english_and_french_practices(cli
 
 
 def test_searching_only_the_typed_words_drops_the_other_languages(client, domestic):
-    response = client.get("/search", query_string={"q": "trabalho infantil doméstico", "expand": "0"})
+    response = client.get(
+        "/search", query_string={"q": "trabalho infantil doméstico", "expand": "0"}
+    )
     # Only the words typed: the Spanish text shares two of them, English and French none.
     assert page_ids(response) == [domestic["pt"].id, domestic["es"].id]
     assert "expanded" not in notices(response)
@@ -66,9 +68,7 @@ def test_typo_tolerance_grows_with_the_word(practice, index):
     assert found(ANONYMOUS, "escuelsa", country="BR") == []
 
 
-def test_a_correctly_spelled_word_is_never_corrected_into_another_form_of_itself(
-    practice, index
-):
+def test_a_correctly_spelled_word_is_never_corrected_into_another_form_of_itself(practice, index):
     practice("CO", title="Escuela rural", language="es", languages=["es"])
     results = service.search(ANONYMOUS, SearchRequest(text="escuelas"))
     assert results.total == 1 and results.suggestion is None
@@ -111,7 +111,14 @@ def test_exclusions_still_hold(practice, index):
 
 @pytest.mark.parametrize(
     "text",
-    ["Kinderarbeit in der Landwirtschaft", "детский труд", "OR", '"unbalanced', "@@@ ###", "x" * 5000],
+    [
+        "Kinderarbeit in der Landwirtschaft",
+        "детский труд",
+        "OR",
+        '"unbalanced',
+        "@@@ ###",
+        "x" * 5000,
+    ],
 )
 def test_queries_the_thesaurus_does_not_know_get_a_page(client, domestic, text):
     response = client.get("/search", query_string={"q": text})
@@ -123,7 +130,8 @@ def test_a_broken_thesaurus_line_is_refused_with_its_number(tmp_path):
     path = tmp_path / "thesaurus.tsv"
     path.write_text(
         "# concept\tdomain\tes\tpt\ten\tfr\n"
-        "child_labour\tforms\ttrabajo infantil\ttrabalho infantil\tchild labour\ttravail des enfants\n"
+        "child_labour\tforms\ttrabajo infantil\ttrabalho infantil\tchild labour\t"
+        "travail des enfants\n"
         "broken\tforms\tsolo español\n",
         encoding="utf-8",
     )
@@ -137,7 +145,10 @@ def test_a_broken_thesaurus_line_is_refused_with_its_number(tmp_path):
 def test_the_shipped_thesaurus_is_large_and_complete():
     thesaurus = Thesaurus.load()
     assert len(thesaurus) >= 300
-    assert all(all(concept.labels[lang] for lang in "es pt en fr".split()) for concept in thesaurus.concepts)
+    assert all(
+        all(concept.labels[lang] for lang in ["es", "pt", "en", "fr"])
+        for concept in thesaurus.concepts
+    )
 
 
 def test_concepts_are_found_as_each_language_analyses_them():

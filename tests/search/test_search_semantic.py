@@ -44,9 +44,7 @@ COFFEE = {
 }
 
 
-def test_a_query_in_one_language_finds_a_practice_written_in_another(
-    practice, index
-):
+def test_a_query_in_one_language_finds_a_practice_written_in_another(practice, index):
     fishing = practice("HN", language="es", languages=["es"], **FISHING)
     practice("BR", language="pt", languages=["pt"], **COFFEE)
     # No word of the English query is in the Spanish text, and no thesaurus concept links
