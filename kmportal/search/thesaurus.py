@@ -176,6 +176,7 @@ class Thesaurus:
                 if concept.id in seen or start + len(key) > len(analysed):
                     continue
                 window = analysed[start : start + len(key)]
-                if all(forms_here & wanted for (_, forms_here), wanted in zip(window, key, strict=True)):
+                pairs = zip(window, key, strict=True)
+                if all(forms_here & wanted for (_, forms_here), wanted in pairs):
                     seen.add(concept.id)
                     yield ConceptMatch(concept, lang, position, window[-1][0])
