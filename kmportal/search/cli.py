@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 from whoosh.index import LockError
 
-from kmportal.search import documents, service
+from kmportal.search import documents, semantic, service
 
 search_cli = AppGroup("search", help="The search index.")
 
@@ -27,7 +27,11 @@ def reindex_command(if_missing: bool):
             click.echo(f"The search index is {unavailable.reason}: rebuilding it.")
         else:
             index.flush_journal(documents.load_documents)
+            replayed = service.replay_journal()
+            if replayed:
+                click.echo(f"Replayed {replayed} practice changes left by a stopped worker.")
             click.echo("The search index is present: nothing to do.")
+            _fill_vectors()
             return
     total = documents.indexed_count()
     try:
@@ -37,6 +41,23 @@ def reindex_command(if_missing: bool):
         click.echo("The index is locked by another rebuild: try again when it ends.", err=True)
         raise SystemExit(1) from None
     click.echo(f"Indexed {count} practices.")
+    _report_semantic_leg()
+
+
+def _fill_vectors() -> None:
+    """Vectors missing or stale after a crash or a lost file: computed now."""
+    drift = semantic.check()
+    if drift is not None and not drift.in_step:
+        encoded = semantic.rebuild()
+        click.echo(f"Practice vectors brought up to date ({encoded} encoded).")
+
+
+def _report_semantic_leg() -> None:
+    reason = semantic.off_reason()
+    if reason:
+        click.echo(f"Semantic search is off: {reason}. Search uses words and the thesaurus.")
+    else:
+        click.echo("Practice vectors are up to date (semantic search on).")
 
 
 @search_cli.command("check")
@@ -49,7 +70,15 @@ def check_command():
     for name, ids in drift.items():
         if ids:
             click.echo(f"{name} ({len(ids)}): {', '.join(str(i) for i in ids)}")
-    if not report.in_step:
+    vectors = semantic.check()
+    if vectors is None:
+        click.echo(f"Semantic search is off: {semantic.off_reason()}.")
+    else:
+        for name in ("missing", "extra", "stale"):
+            ids = getattr(vectors, name)
+            if ids:
+                click.echo(f"vectors {name} ({len(ids)}): {', '.join(str(i) for i in ids)}")
+    if not report.in_step or (vectors is not None and not vectors.in_step):
         click.echo("The index has drifted: run `flask search reindex`.", err=True)
         raise SystemExit(1)
     click.echo("The search index is in step with the database.")

@@ -28,7 +28,7 @@ def is_indexed(practice: Practice) -> bool:
     return practice.state is not PracticeState.ARCHIVED
 
 
-def _indexed_in_sql():
+def indexed_in_sql():
     """is_indexed() as a SQL condition."""
     return Practice.state != PracticeState.ARCHIVED
 
@@ -58,7 +58,7 @@ def load_documents(ids: set[int]) -> tuple[list[dict], set[int]]:
 def all_documents() -> Iterator[dict]:
     """Every document the index should hold, read in batches."""
     with Session(db.engine) as session:
-        query = practice_query().where(_indexed_in_sql())
+        query = practice_query().where(indexed_in_sql())
         for practice in session.scalars(
             query.order_by(Practice.id).execution_options(yield_per=_BATCH)
         ):
@@ -69,7 +69,7 @@ def indexed_count() -> int:
     """How many practices belong in the index, according to the database."""
     with Session(db.engine) as session:
         return session.scalar(
-            sa.select(sa.func.count()).select_from(Practice).where(_indexed_in_sql())
+            sa.select(sa.func.count()).select_from(Practice).where(indexed_in_sql())
         )
 
 
@@ -105,6 +105,7 @@ def document_for(practice) -> dict:
         "sector": " ".join(practice.sectors),
         "outcome": " ".join(practice.outcomes),
         "language": " ".join(code for code in languages if code),
+        "written": lang,
         "year": str(practice.period_start) if practice.period_start else "",
         "label": label.value if label else "",
         "date": _timestamp(date),

@@ -45,6 +45,7 @@ class SearchRequest:
     filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     sort: str = ""
     page: int = 1
+    expand: bool = True  # also search the thesaurus concepts' other-language labels
 
     @classmethod
     def from_args(cls, args) -> SearchRequest:
@@ -71,6 +72,7 @@ class SearchRequest:
             filters=filters,
             sort=sort if sort in SORTS else "",
             page=min(max(page, 1), MAX_PAGE),
+            expand=args.get("expand") != "0",
         )
 
     @property
@@ -87,6 +89,7 @@ class SearchRequest:
         args: dict[str, object] = {"q": self.text, **{f: list(v) for f, v in filters.items()}}
         args["sort"] = changes.pop("sort", self.sort)
         args["page"] = changes.pop("page", self.page)
+        args["expand"] = "0" if not changes.pop("expand", self.expand) else None
         args.update(changes)
         return {key: value for key, value in args.items() if value and value != 1}
 

@@ -26,13 +26,14 @@ from whoosh.index import LockError
 from whoosh.writing import CLEAR
 
 from kmportal.search.merging import merge_in_tiers
-from kmportal.search.schema import build_schema
+from kmportal.search.schema import FORMAT_VERSION, build_schema
 
 log = logging.getLogger(__name__)
 
 LOCK_NAME = "MAIN_WRITELOCK"
 JOURNAL_DIR = "pending"
 REBUILD_MARKER = "REBUILDING"
+FORMAT_FILE = "FORMAT"
 _KEEP_ON_WIPE = {LOCK_NAME, JOURNAL_DIR, REBUILD_MARKER}
 # Opening can race a writer that is replacing segment files: a few quick retries let the
 # reader see the new generation before the index is declared unreadable.
@@ -41,7 +42,8 @@ MARKER_GRACE_SECONDS = 30
 
 
 class IndexUnavailable(Exception):
-    """The index is missing or cannot be read; `reason` is "missing" or "unreadable"."""
+    """The index is missing or cannot be read; `reason` is "missing", "unreadable" or
+    "outdated" (written by an earlier version of the analysis: it must be rebuilt)."""
 
     def __init__(self, reason: str):
         super().__init__(reason)
@@ -79,6 +81,22 @@ class Reading:
                 term.decode("utf-8") for term in reader.lexicon(fieldname) if term
             ]
         return self.values[fieldname]
+
+    def practice_id(self, docnum: int) -> int:
+        return int(self._id_column()[docnum])
+
+    def docnum_of(self, practice_id: int) -> int | None:
+        """The live document of a practice in this generation, if it has one."""
+        if "ids" not in self.values:
+            reader = self.searcher.reader()
+            column = self._id_column()
+            self.values["ids"] = {int(column[docnum]): docnum for docnum in reader.all_doc_ids()}
+        return self.values["ids"].get(practice_id)
+
+    def _id_column(self):
+        if "id_column" not in self.values:
+            self.values["id_column"] = self.searcher.reader().column_reader("id")
+        return self.values["id_column"]
 
     def all_docs(self) -> frozenset[int]:
         if "*" not in self.doc_sets:
@@ -181,8 +199,11 @@ class SearchIndex:
         raise IndexUnavailable("unreadable")
 
     def check_readable(self) -> None:
-        """Raise IndexUnavailable unless the index opens and its documents can be read."""
+        """Raise IndexUnavailable unless the index opens, is of the current format and its
+        documents can be read."""
         ix = self._open()
+        if not self.is_current_format():
+            raise IndexUnavailable("outdated")
         try:
             with ix.searcher() as searcher:
                 searcher.doc_count()
@@ -191,6 +212,17 @@ class SearchIndex:
         except Exception as error:  # damaged segment files, see _open
             log.error("Search index at %s is unreadable: %r", self.path, error)
             raise IndexUnavailable("unreadable") from error
+
+    def is_current_format(self) -> bool:
+        try:
+            return (self.path / FORMAT_FILE).read_text("utf-8").strip() == FORMAT_VERSION
+        except OSError:
+            return False
+
+    def _write_format(self) -> None:
+        temporary = self.path / f".{FORMAT_FILE}.{os.getpid()}.tmp"
+        temporary.write_text(FORMAT_VERSION, encoding="utf-8")
+        temporary.replace(self.path / FORMAT_FILE)
 
     # Writing ---------------------------------------------------------------------------
 
@@ -202,6 +234,9 @@ class SearchIndex:
         """
         ids = set(practice_ids)
         if not self.path.is_dir():
+            return False
+        if self.exists() and not self.is_current_format():
+            self._journal(ids)  # an index of an earlier format is rebuilt, journal and all
             return False
         if not self._process_lock.acquire(timeout=self.lock_timeout):
             self._journal(ids)
@@ -267,6 +302,7 @@ class SearchIndex:
             except BaseException:
                 writer.cancel()
                 raise
+            self._write_format()
             _remove(journal_files)
             return count
         finally:
@@ -285,6 +321,7 @@ class SearchIndex:
                 if entry.name not in _KEEP_ON_WIPE and entry.is_file():
                     entry.unlink(missing_ok=True)
             storage.create_index(self.schema)
+            self._write_format()
         finally:
             lock.release()
         self.forget_reader()
@@ -299,13 +336,17 @@ class SearchIndex:
 
     def _open_or_create(self):
         try:
-            return self._open()
+            ix = self._open()
         except IndexUnavailable as unavailable:
             if unavailable.reason == "missing":
                 self._create_if_missing()
             else:
                 self.reset()
             return self._open()
+        if not self.is_current_format():
+            self.reset()  # the old schema is pickled in its table of contents
+            return self._open()
+        return ix
 
     def _create_if_missing(self) -> None:
         self.path.mkdir(parents=True, exist_ok=True)
@@ -316,6 +357,7 @@ class SearchIndex:
         try:
             if not self.exists():  # another process may have created it meanwhile
                 storage.create_index(self.schema)
+                self._write_format()
         finally:
             lock.release()
 

@@ -149,6 +149,10 @@ class QueryParsers:
             return ParsedQuery(text, everything_but.normalize(), shortened)
         return ParsedQuery(text, wq.NullQuery, shortened, only_common_words=True)
 
+    def parse_in(self, lang: str, text: str) -> wq.Query:
+        """Tidy text as one language's fields read it (wq.NullQuery when only stop words)."""
+        return self._parse_one(lang, text)
+
     def _parse_one(self, lang: str, text: str) -> wq.Query:
         parsed = self._parsers[lang].parse(text)
         return _with_unaccented_forms(parsed, text, lang).normalize()

@@ -8,9 +8,11 @@ keeps each language's stop words and stems consistent between documents and quer
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from functools import lru_cache
+from pathlib import Path
 
 from whoosh import fields
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter
@@ -24,6 +26,8 @@ FIELD_BOOSTS = {"title": 3.0, "summary": 2.0, "body": 1.0}
 # The facets a search can be narrowed by, in the order the page shows them.
 FACETS = ("country", "theme", "sector", "outcome", "year", "language", "label")
 SPELLING_FIELD = "words"
+# Bumped whenever analysis or fields change: an index of another format is rebuilt.
+FORMAT_VERSION = "2"
 
 # Letters NFKD does not decompose, folded the way people type them without a keyboard layout.
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "đ": "d", "ł": "l"})
@@ -35,11 +39,58 @@ def fold(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+# Whoosh's RegexTokenizer's default pattern: what the index calls a word.
+_WORD = re.compile(r"\w+(?:\.?\w+)*")
+SPELLING_FILE = Path(__file__).parent / "data" / "spelling.tsv"
+
+
+def words_of(text: str) -> list[str]:
+    """The lower-case words of a text, cut as the index cuts them."""
+    return _WORD.findall(text.lower())
+
+
+class SpellingFileError(ValueError):
+    """A line of the spelling variants file that cannot be read (says which line)."""
+
+
+def read_spelling_variants(path: Path | str = SPELLING_FILE) -> dict[str, dict[str, str]]:
+    """language -> {variant: canonical spelling}, from `lang<TAB>variant<TAB>canonical`."""
+    variants: dict[str, dict[str, str]] = {lang: {} for lang in LANGUAGES}
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            text = line.strip()
+            if not text or text.startswith("#"):
+                continue
+            cells = [cell.strip() for cell in text.split("\t")]
+            if len(cells) != 3 or cells[0] not in variants or not all(cells):
+                raise SpellingFileError(
+                    f"{path}, line {number}: expected language (es, pt, en or fr), variant and "
+                    "canonical spelling, separated by tabs"
+                )
+            lang, variant, canonical = cells
+            if len(words_of(variant)) != 1 or len(words_of(canonical)) != 1:
+                raise SpellingFileError(f"{path}, line {number}: variants are single words")
+            variants[lang][variant.lower()] = canonical.lower()
+    return variants
+
+
+SPELLING_VARIANTS = read_spelling_variants() if SPELLING_FILE.exists() else {}
+
+
+def canonical_spelling(lang: str, word: str) -> str:
+    """The spelling the index keeps for a lower-case word ("labor" -> "labour" in English)."""
+    return SPELLING_VARIANTS.get(lang, {}).get(word, word)
+
+
 def _word_variants(lang: str) -> Callable[[str], tuple[str, str | None]]:
     stem = stemmer_for_language(lang)
+    spellings = SPELLING_VARIANTS.get(lang, {})
+    folded_spellings = {fold(variant): canonical for variant, canonical in spellings.items()}
 
     @lru_cache(maxsize=200_000)
     def variants(word: str) -> tuple[str, str | None]:
+        # Spelling variants of the field are one word: "labor" is indexed as "labour".
+        word = spellings.get(word) or folded_spellings.get(word) or word
         # Stemmers expect accents ("educación" -> "educ") and stem an unaccented spelling
         # differently ("educacion" -> "educacion"). A document keeps both forms at the same
         # position, so either spelling of a query word finds it, and plurals still meet
@@ -122,7 +173,7 @@ def text_field(part: str, lang: str) -> str:
 
 def build_schema() -> fields.Schema:
     schema = fields.Schema(
-        id=fields.ID(stored=True, unique=True),
+        id=fields.ID(stored=True, unique=True, sortable=True),
         state=fields.ID(stored=True),
         country=fields.ID(stored=True, sortable=True),
         theme=fields.ID(stored=True, sortable=True),
@@ -130,6 +181,7 @@ def build_schema() -> fields.Schema:
         outcome=fields.KEYWORD(stored=True, sortable=True),
         language=fields.KEYWORD(stored=True, sortable=True),
         year=fields.ID(stored=True, sortable=True),
+        written=fields.ID(stored=True),  # the language the practice is written in
         label=fields.ID(stored=True, sortable=True),
         date=fields.NUMERIC(int, bits=64, sortable=True, signed=False),
         fingerprint=fields.STORED(),

@@ -24,23 +24,16 @@ from kmportal.extensions import db
 from kmportal.practices.enums import PracticeState
 from kmportal.practices.models import Practice
 from kmportal.practices.permissions import can, read_scope
-from kmportal.search import documents
+from kmportal.search import documents, journal, ranking, semantic
 from kmportal.search.facets import FacetGroup, Page, SearchRequest, count_facets
 from kmportal.search.index import IndexUnavailable, SearchIndex
-from kmportal.search.query import (
-    ParsedQuery,
-    QueryParsers,
-    corrected_text,
-    highlighted,
-    positive_terms,
-)
+from kmportal.search.plan import Planner, QueryPlan
+from kmportal.search.query import QueryParsers, highlighted, positive_terms, tidy
 from kmportal.search.schema import LANGUAGES, TEXT_PARTS, text_field
 
 log = logging.getLogger(__name__)
 
 EXTENSION = "kmportal.search"
-# Fewer results than this, and a close spelling that finds more, earns a "Did you mean".
-SUGGEST_BELOW = 3
 # A similar practice scores at least this share of the most similar one's score.
 SIMILAR_ENOUGH = 0.25
 SIMILAR_TERMS = 10
@@ -82,24 +75,48 @@ def query_parsers() -> QueryParsers:
     return current_app.extensions[EXTENSION]["parsers"]
 
 
-def apply_changes(practice_ids: set[int]) -> None:
+def planner() -> Planner:
+    return current_app.extensions[EXTENSION]["planner"]
+
+
+def apply_changes(practice_ids: set[int], token: str | None = None) -> None:
     """Bring these practices' documents in line with the database (called after commit).
 
     A failure here never turns the user's saved change into an error: it is logged, the
     change is journalled for the next writer, and `flask search check` shows the drift.
     """
     index = current_index()
+    # Changes left in the journal by a worker that died after its commit come along. The
+    # journal is read before the index lock is taken and the documents after it, so every
+    # row read here is covered by what the writer stores.
+    seen = journal.outstanding()
+    ids = set(practice_ids) | {practice_id for _, practice_id in seen}
     try:
-        index.write(practice_ids, documents.load_documents)
+        written = index.write(ids, documents.load_documents)
     except Exception:  # the database has committed; the index must not break the request
-        log.exception("Could not update the search index for practices %s", practice_ids)
+        log.exception("Could not update the search index for practices %s", ids)
+        written = False
+    semantic.apply_changes(ids)
+    if written:
+        journal.forget([row for row, _ in seen], token)
+
+
+def replay_journal() -> int:
+    """Apply what the journal holds (at start, after a crash); how many practices."""
+    seen = journal.outstanding()
+    if seen:
+        apply_changes(set())
+    return len({practice_id for _, practice_id in seen})
 
 
 def reindex(on_document: Callable[[], None] | None = None) -> int:
     """Rebuild the whole index from the database; searches see the old one until done."""
     index = current_index()
+    seen = journal.outstanding()  # covered by the rebuild, which reads the database later
     count = index.rebuild(documents.all_documents, on_document)
     index.flush_journal(documents.load_documents)
+    semantic.rebuild()
+    journal.forget([row for row, _ in seen], None)
     return count
 
 
@@ -114,13 +131,13 @@ def ensure_index() -> str:
         return "ready"
     except IndexUnavailable as unavailable:
         reason = unavailable.reason
-        if reason == "unreadable":
+        if reason in ("unreadable", "outdated"):
             index.reset()
     app = current_app._get_current_object()
     if documents.indexed_count() <= app.config["SEARCH_INLINE_REBUILD_LIMIT"]:
         count = reindex()
         log.log(
-            logging.WARNING if reason == "unreadable" else logging.INFO,
+            logging.WARNING if reason != "missing" else logging.INFO,
             "Search index at %s was %s: rebuilt with %d practices",
             index.path,
             reason,
@@ -206,35 +223,39 @@ class Hit:
     practice: Practice
     title: Markup | None
     snippet: Markup | None
+    complete: bool = True  # matches every word it was asked (False: most of them, or meaning)
 
 
 @dataclass(frozen=True)
 class SearchResults:
     request: SearchRequest
-    parsed: ParsedQuery
+    plan: QueryPlan
     hits: list[Hit] = field(default_factory=list)
     page: Page | None = None
     facets: list[FacetGroup] = field(default_factory=list)
     suggestion: str | None = None
     notices: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()  # languages of all the results, not only this page's
 
     @property
     def total(self) -> int:
         return self.page.total if self.page else 0
 
+    @property
+    def expansions(self) -> list:
+        return self.plan.expansions
+
+    @property
+    def several_languages(self) -> bool:
+        return len(self.languages) > 1
+
 
 def search(user, request: SearchRequest, per_page: int = 20) -> SearchResults:
     """Practices this user may read that match the words and the selected facet values."""
-    parsed = query_parsers().parse(request.text)
-    notices: list[str] = []
-    if parsed.shortened:
-        notices.append("shortened")
-    if parsed.is_empty and request.text.strip():
-        notices.append("common_words" if parsed.only_common_words else "nothing_to_search")
     state = "unavailable"
     for attempt in range(2):
         try:
-            return _search(user, request, parsed, per_page, list(notices))
+            return _search(user, request, per_page)
         except IndexUnavailable:
             state = "rebuilding"
         except Exception:  # Whoosh reports damaged files with many exception types
@@ -249,56 +270,74 @@ def search(user, request: SearchRequest, per_page: int = 20) -> SearchResults:
                 state = "unavailable"
             if state != "ready":
                 break
-    return SearchResults(request, parsed, notices=(*notices, state))
+    text, shortened = tidy(request.text)
+    plan = QueryPlan(text=text, shortened=shortened)
+    return SearchResults(request, plan, notices=(*_plan_notices(request, plan), state))
 
 
-def _search(user, request, parsed, per_page, notices) -> SearchResults:
+def _plan_notices(request: SearchRequest, plan: QueryPlan) -> list[str]:
+    notices = ["shortened"] if plan.shortened else []
+    if plan.is_empty and request.text.strip():
+        notices.append("common_words" if plan.only_common_words else "nothing_to_search")
+    return notices
+
+
+def _search(user, request: SearchRequest, per_page: int) -> SearchResults:
     index = current_index()
-    if index.is_rebuilding():
-        notices.append("rebuilding")
-    query = wq.Every() if parsed.is_empty else parsed.query
-    sortedby = FieldFacet("date", reverse=True) if request.effective_sort == "date" else None
     with index.reading() as reading:
         searcher = reading.searcher
         visible = _visible_docs(reading, user)
-        ranked = _ranked(searcher, query, visible, sortedby=sortedby)
+        plan = planner().plan(request.text, searcher, visible, expand=request.expand)
+        notices = _plan_notices(request, plan)
+        if index.is_rebuilding():
+            notices.append("rebuilding")
+        ranked, complete = _ranked_docs(reading, plan, visible)
+        if request.effective_sort == "date":
+            ranked = _by_date(searcher, ranked)
         facets, allowed = count_facets(reading, set(ranked), request)
         if allowed is not None:
             ranked = [docnum for docnum in ranked if docnum in allowed]
         page = Page(min(request.page, -(-len(ranked) // per_page) or 1), per_page, len(ranked))
         shown = ranked[(page.page - 1) * per_page : page.page * per_page]
-        ids = [int(searcher.stored_fields(docnum)["id"]) for docnum in shown]
-        suggestion = None
-        if len(ranked) < SUGGEST_BELOW and not parsed.is_empty:
-            suggestion = _suggestion(reading, parsed, visible, allowed, len(ranked))
-    terms = set() if parsed.is_empty else positive_terms(parsed.query)
-    hits = [_hit(p, terms) for p in _readable(user, ids)]
-    return SearchResults(request, parsed, hits, page, facets, suggestion, tuple(notices))
+        ids = [reading.practice_id(docnum) for docnum in shown]
+        complete_ids = {reading.practice_id(docnum) for docnum in shown if docnum in complete}
+        languages = _languages(reading, ranked)
+    terms = set() if plan.is_empty else positive_terms(plan.positive_query)
+    hits = [_hit(p, terms, p.id in complete_ids) for p in _readable(user, ids)]
+    return SearchResults(
+        request, plan, hits, page, facets, plan.corrected_text, tuple(notices), languages
+    )
 
 
-def _ranked(searcher, query, scope, limit=None, sortedby=None) -> list[int]:
-    """Document numbers matching the query within scope (None: no restriction), best first.
+def _ranked_docs(reading, plan: QueryPlan, visible) -> tuple[list[int], set[int]]:
+    """Document numbers best first, and those that match every clause of their side."""
+    searcher = reading.searcher
+    if plan.is_empty:
+        docs = _by_date(searcher, reading.all_docs() if visible is None else visible)
+        return docs, set(docs)
+    lexical_hits = ranking.lexical(searcher, plan, visible)
+    complete = {hit.docnum for hit in lexical_hits if hit.missing == 0}
+    semantic_hits: list[int] = []
+    if not plan.precise:
+        # Boolean logic (OR, NOT, -word, parentheses) is answered by the words alone: a
+        # practice near in meaning may hold what the person asked to leave out.
+        semantic_hits = semantic.neighbours_of_text(reading, plan.semantic_text, visible)
+    same_language = reading.docs("written", plan.language) if plan.language else frozenset()
+    return ranking.fuse(lexical_hits, semantic_hits, same_language), complete
 
-    Whoosh treats an empty filter as no filter at all, so an empty scope is answered here:
-    a reader who may see nothing must find nothing.
-    """
-    if scope is not None and not scope:
+
+def _by_date(searcher, ranked) -> list[int]:
+    if not ranked:
         return []
-    allow = None if scope is None else set(scope)
-    results = searcher.search(query, filter=allow, limit=limit, sortedby=sortedby)
-    return [docnum for _, docnum in results.top_n]
+    newest = searcher.search(
+        wq.Every(), filter=set(ranked), limit=None, sortedby=FieldFacet("date", reverse=True)
+    )
+    return [docnum for _, docnum in newest.top_n]
 
 
-def _suggestion(reading, parsed: ParsedQuery, visible, allowed, found: int) -> str | None:
-    corrected = corrected_text(parsed.text, reading.searcher.reader())
-    if corrected is None:
-        return None
-    candidate = query_parsers().parse(corrected)
-    if candidate.is_empty:
-        return None
-    scope = visible if allowed is None else (allowed if visible is None else visible & allowed)
-    # Counting within the user's visible set: a suggestion never points at hidden practices.
-    return corrected if len(_ranked(reading.searcher, candidate.query, scope)) > found else None
+def _languages(reading, ranked: list[int]) -> tuple[str, ...]:
+    found = set(ranked)
+    return tuple(lang for lang in LANGUAGES if found & reading.docs("written", lang))
 
 
 def _readable(user, ids: list[int]) -> list[Practice]:
@@ -311,7 +350,7 @@ def _readable(user, ids: list[int]) -> list[Practice]:
     return [p for p in shown if documents.is_indexed(p) and can(user, "read", p)]
 
 
-def _hit(practice: Practice, terms: set) -> Hit:
+def _hit(practice: Practice, terms: set, complete: bool = True) -> Hit:
     lang = practice.language if practice.language in LANGUAGES else "es"
     title = highlighted(practice.title, lang, "title", terms, whole=True)
     snippet = highlighted(practice.summary, lang, "summary", terms, whole=False)
@@ -321,6 +360,7 @@ def _hit(practice: Practice, terms: set) -> Hit:
         practice,
         Markup(title) if title else None,
         Markup(snippet) if snippet else None,
+        complete,
     )
 
 
@@ -386,4 +426,11 @@ def _similar_ids(reading, user, practice: Practice, limit: int) -> list[int]:
     results = searcher.search(query, filter=scope, limit=limit * 4)
     best = results.score(0) if len(results.top_n) else 0
     # Close enough to count as similar; among those, the order is decided by the caller.
-    return [int(hit["id"]) for hit in results if hit.score >= best * SIMILAR_ENOUGH]
+    lexical = [
+        ranking.Ranked(docnum, 1, score)
+        for score, docnum in results.top_n
+        if score >= best * SIMILAR_ENOUGH
+    ]
+    # Near in meaning, whatever the language: the same fusion as a search.
+    nearby = semantic.neighbours_of_practice(reading, practice.id, scope, limit * 2)
+    return [reading.practice_id(docnum) for docnum in ranking.fuse(lexical, nearby)[: limit * 4]]

@@ -1,6 +1,8 @@
 """Keeping the index in step with the database through SQLAlchemy session events.
 
-- after_flush: note the ids of practices whose rows (or facet and score rows) changed.
+- after_flush: note the ids of practices whose rows (or facet and score rows) changed, and
+  write them to the search journal (models.py) in the same transaction, so a worker that
+  dies after its commit but before its index write leaves them for the next writer.
 - after_commit of the outermost transaction: write those practices to the index, reading
   their state afresh from the database (a savepoint's release is not a commit).
 - the outermost transaction ending without a commit (rollback, or close): forget them, so a
@@ -12,13 +14,29 @@ not, which is why ids are gathered at every flush rather than only before the co
 
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 from flask import current_app, has_app_context
 
 from kmportal.extensions import db
 from kmportal.practices.models import CriterionAssessment, Practice, PracticeFacet
+from kmportal.search.models import SearchJournalEntry
+
+
+def _forget_transaction(session) -> None:
+    for key in (CHANGED, JOURNALLED, TOKEN):
+        session.info.pop(key, None)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
 
 CHANGED = "kmportal.search.changed"
+JOURNALLED = "kmportal.search.journalled"
+TOKEN = "kmportal.search.token"
 
 
 def _enabled() -> bool:
@@ -42,28 +60,37 @@ def after_flush(session, _flush_context) -> None:
     ids = _changed_practice_ids(session)
     if ids:
         session.info.setdefault(CHANGED, set()).update(ids)
+        journalled = session.info.setdefault(JOURNALLED, set())
+        new = sorted(ids - journalled)
+        if new:
+            token = session.info.setdefault(TOKEN, uuid.uuid4().hex)
+            rows = [{"practice_id": i, "token": token, "created_at": _now()} for i in new]
+            session.connection().execute(sa.insert(SearchJournalEntry.__table__), rows)
+            journalled.update(new)
 
 
 def after_commit(session) -> None:
     if session.in_nested_transaction() or not _enabled():
         return
     ids = session.info.pop(CHANGED, None)
+    session.info.pop(JOURNALLED, None)
+    token = session.info.pop(TOKEN, None)
     if ids:
         from kmportal.search import service
 
-        service.apply_changes(ids)
+        service.apply_changes(ids, token)
 
 
 def after_rollback(session) -> None:
     # A savepoint's rollback leaves the outer transaction's changes to be committed.
     if not session.in_nested_transaction():
-        session.info.pop(CHANGED, None)
+        _forget_transaction(session)
 
 
 def after_transaction_end(session, transaction) -> None:
     # Closing a session with an open transaction discards it without after_rollback.
     if transaction.parent is None:
-        session.info.pop(CHANGED, None)
+        _forget_transaction(session)
 
 
 _HOOKS = {

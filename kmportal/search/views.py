@@ -64,6 +64,11 @@ def _facet_labeller(countries: dict):
     return label
 
 
+def language_name(code: str) -> str:
+    """Jinja filter: the reader's name of a practice language ("pt" -> "Portuguese")."""
+    return str(LANGUAGE_NAMES.get(code, code))
+
+
 def similar_for_template(practice):
     """Jinja global for search/_similar.html, included on every practice page."""
     return service.similar_practices(current_user, practice)

@@ -5,7 +5,7 @@ cookie of the account); existing accounts get a fresh random one. The log-in thr
 its counters in the database, so that every worker process sees the same counts.
 
 Revision ID: 0004_auth_sessions_throttle
-Revises: 0003_state_changes_once
+Revises: 0003_search_journal
 Create Date: 2026-12-01 20:30:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_auth_sessions_throttle"
-down_revision = "0003_state_changes_once"
+down_revision = "0003_search_journal"
 branch_labels = None
 depends_on = None
 

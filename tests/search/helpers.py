@@ -26,7 +26,9 @@ NEUTRAL = {
 def found(user, text: str = "", **filters) -> list[int]:
     """Ids of the practices a user finds, in rank order (first page of 100)."""
     sort = filters.pop("sort", "")
+    expand = filters.pop("expand", True)
     request = SearchRequest(
+        expand=expand,
         text=text,
         filters={k: tuple(v) if isinstance(v, list | tuple) else (v,) for k, v in filters.items()},
         sort=sort,

@@ -121,7 +121,9 @@ def test_check_command_lists_missing_extra_and_stale_and_exits_non_zero(
     kept = practice("CO", title="Huertos escolares", language="es")
     removed = practice("PE", title="Comedores escolares", language="es")
     added = practice("MX", title="Becas escolares", language="es")
-    monkeypatch.setattr(service, "apply_changes", lambda ids: None)  # the index stops following
+    monkeypatch.setattr(
+        service, "apply_changes", lambda ids, token=None: None
+    )  # the index stops following
     kept.title = "Huertos escolares cambiados"
     db.session.delete(removed)
     db.session.commit()

@@ -52,7 +52,9 @@ def test_accentless_query_finds_accented_practice(corpus):
 
 def test_ninos_finds_ninos_and_ninas(corpus, practice):
     girls = practice("PE", title="Niña trabajadora del hogar", language="es", languages=["es"])
-    assert set(found(ANONYMOUS, "ninos")) == {corpus["es"].id, girls.id}
+    # The words as typed (the thesaurus would add "children", "crianças"…: see
+    # test_search_cross_language.py).
+    assert set(found(ANONYMOUS, "ninos", expand=False)) == {corpus["es"].id, girls.id}
 
 
 def test_accented_query_finds_text_typed_without_accents(practice):
@@ -180,10 +182,10 @@ def test_accentless_query_highlights_the_accented_word(client, corpus):
     assert ">Educación</mark>" in html
 
 
-def test_did_you_mean_offers_a_close_spelling_that_finds_more(client, corpus):
+def test_a_typo_finds_the_close_spelling_and_offers_it(client, corpus):
     response = client.get("/search", query_string={"q": "colehita"})
     html = response.get_data(as_text=True)
-    assert page_ids(response) == []
+    assert page_ids(response) == page_ids(client.get("/search?q=colheita")) != []
     assert "did-you-mean" in html and ">colheita</a>" in html
 
 

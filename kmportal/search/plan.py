@@ -1,0 +1,408 @@
+"""What a search looks for: the tidy query as sides of clauses, each clause with its
+alternatives (the concept's labels in the other languages, close spellings of unknown words).
+
+Syntax: words, "phrases", `-word` / `NOT word`, parentheses, and `OR`, which joins whole
+sides: `a b OR c d` is `(a b) OR (c d)`. Within a side each word, phrase or parenthesised
+group is one clause; ranking (ranking.py) puts practices that match every clause of a side
+first, then those that miss one, so one word a practice does not use never hides it.
+
+A run of words that names a thesaurus concept is one clause, matched by the words as typed
+or by any label of the concept, in any language. A word the index has never seen, in any
+language's analysis, is also matched by its close spellings (typo tolerance by length), and
+the corrected text is offered as "Did you mean".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+
+from kmportal.search.query import _TOKEN, COMMON_WORDS, OPERATORS, QueryParsers, tidy
+from kmportal.search.schema import LANGUAGES, SPELLING_FIELD, TEXT_PARTS, fold, text_field
+from kmportal.search.schema import word_forms as analysed_forms
+from kmportal.search.thesaurus import Thesaurus, _stopwords
+
+# Alternatives weigh less than what the person typed: their own words rank first.
+EXPANSION_BOOST = 0.5
+CORRECTION_BOOST = 0.8
+
+
+def max_typos(word: str) -> int:
+    """Edits forgiven in a word by its length (as Meilisearch and Elasticsearch's AUTO)."""
+    if len(word) < 5:
+        return 0
+    return 1 if len(word) < 9 else 2
+
+
+def close_spellings(reader, word: str, typos: int) -> list[str]:
+    """Words of the index within `typos` edits of `word` (a swap of two neighbouring letters
+    is one edit, as in Damerau-Levenshtein), closest and most common first. The first letter
+    is kept: few typos are there, and it keeps the look-up fast."""
+    candidates = set(reader.terms_within(SPELLING_FIELD, word, typos, prefix=1))
+    for i in range(1, len(word) - 1):  # every swap of neighbouring letters but the first
+        swapped = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+        if swapped != word:
+            candidates.update(reader.terms_within(SPELLING_FIELD, swapped, typos - 1, prefix=1))
+    candidates.discard(word)
+    return sorted(
+        candidates,
+        key=lambda c: (edit_distance(word, c), -reader.doc_frequency(SPELLING_FIELD, c), c),
+    )
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance: insertions, deletions, substitutions and swaps."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, char_b in enumerate(b, start=1):
+            cost = 0 if char_a == char_b else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+@dataclass
+class Clause:
+    """One thing a side asks for, with the alternatives that also satisfy it."""
+
+    text: str
+    query: wq.Query
+    concept: str | None = None
+
+
+@dataclass
+class Side:
+    clauses: list[Clause] = field(default_factory=list)
+    excluded: list[wq.Query] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """A concept found in the query, and the labels it was also searched with."""
+
+    concept: str
+    matched: str
+    labels: tuple[tuple[str, str], ...]  # (language, label): every label searched
+
+    @property
+    def shown(self) -> tuple[tuple[str, str], ...]:
+        """What the page lists: the first label searched in each language."""
+        first: dict[str, str] = {}
+        for lang, label in self.labels:
+            first.setdefault(lang, label)
+        return tuple(first.items())
+
+
+@dataclass
+class QueryPlan:
+    text: str  # the tidy text that was searched for
+    sides: list[Side] = field(default_factory=list)
+    expansions: list[Expansion] = field(default_factory=list)
+    corrections: dict[str, str] = field(default_factory=dict)
+    shortened: bool = False
+    only_common_words: bool = False
+    precise: bool = False  # operators, exclusions or groups: the person asked for logic
+    language: str | None = None  # the language the query is written in, when it is clear
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(side.clauses or side.excluded for side in self.sides)
+
+    @property
+    def excluded_query(self) -> wq.Query:
+        """What any side leaves out: the semantic leg never brings those back."""
+        excluded = [query for side in self.sides for query in side.excluded]
+        return wq.Or(excluded).normalize() if excluded else wq.NullQuery
+
+    @property
+    def only_exclusions(self) -> bool:
+        return not self.is_empty and not any(side.clauses for side in self.sides)
+
+    @property
+    def positive_query(self) -> wq.Query:
+        """Every alternative of every clause: what highlighting marks."""
+        clauses = [clause.query for side in self.sides for clause in side.clauses]
+        return wq.Or(clauses).normalize() if clauses else wq.NullQuery
+
+    @property
+    def corrected_text(self) -> str | None:
+        if not self.corrections:
+            return None
+        return _TOKEN.sub(lambda m: self.corrections.get(m.group(0), m.group(0)), self.text)
+
+    @property
+    def semantic_text(self) -> str:
+        """The words a person asked for, for the semantic leg (no operators, no exclusions)."""
+        tokens = _TOKEN.findall(self.text)
+        kept, skip_next = [], False
+        for token in tokens:
+            if skip_next:
+                skip_next = False
+                continue
+            if token == "NOT":
+                skip_next = True
+            elif token not in (*OPERATORS, '"', "(", ")") and not token.startswith("-"):
+                kept.append(self.corrections.get(token, token).lstrip("+"))
+        return " ".join(kept)
+
+
+# Parsing the tidy tokens -------------------------------------------------------------------
+
+
+@dataclass
+class _Item:
+    kind: str  # "word", "phrase" or "group"
+    text: str
+    negated: bool = False
+    sides: list[list[_Item]] = field(default_factory=list)
+
+
+def _parse(tokens: list[str], pos: int = 0) -> tuple[list[list[_Item]], int]:
+    sides: list[list[_Item]] = [[]]
+    while pos < len(tokens):
+        token = tokens[pos]
+        if token == ")":
+            break
+        if token in ("OR", "AND"):
+            if token == "OR":
+                sides.append([])
+            pos += 1
+            continue
+        negated = token == "NOT"
+        if negated:
+            pos += 1
+            token = tokens[pos]
+        if token == '"':
+            end = tokens.index('"', pos + 1)
+            words = [t.lstrip("-+") for t in tokens[pos + 1 : end] if t not in OPERATORS]
+            item = _Item("phrase", " ".join(words), negated)
+            pos = end + 1
+        elif token == "(":
+            inner, pos = _parse(tokens, pos + 1)
+            item = _Item("group", "", negated, inner)
+            pos += 1  # the closing parenthesis (tidy() balanced them)
+        else:
+            negated = negated or token.startswith("-")
+            item = _Item("word", token.lstrip("-+"), negated)
+            pos += 1
+        if item.text or item.sides:
+            sides[-1].append(item)
+    return [side for side in sides if side], pos
+
+
+# Building the plan -------------------------------------------------------------------------
+
+
+class Planner:
+    """Turns tidy text into a QueryPlan against one index reader."""
+
+    def __init__(self, parsers: QueryParsers, thesaurus: Thesaurus | None):
+        self.parsers = parsers
+        self.thesaurus = thesaurus
+
+    def plan(self, raw: str, searcher, scope=None, expand: bool = True) -> QueryPlan:
+        """The plan of a query against one searcher; corrections are only spellings found
+        in `scope` (the documents the reader may see; None: all), so a suggestion never
+        reveals a hidden practice."""
+        text, shortened = tidy(raw)
+        plan = QueryPlan(text=text, shortened=shortened)
+        if not text:
+            return plan
+        tokens = _TOKEN.findall(text)
+        words = [t.lstrip("-+") for t in tokens if t not in ('"', "(", ")", *OPERATORS)]
+        if all(len(w) < 2 or w.lower() in COMMON_WORDS for w in words):
+            plan.only_common_words = True  # "de la", "the": noise in some language
+            return plan
+        plan.precise = any(t in ("(", ")", *OPERATORS) or t[0] in "-+" for t in tokens)
+        sides, _ = _parse(tokens)
+        builder = _Builder(self, searcher, scope, plan, expand)
+        plan.sides = [builder.side(items) for items in sides]
+        plan.language = builder.language([w.lower() for w in words])
+        plan.sides = [side for side in plan.sides if side.clauses or side.excluded]
+        if plan.is_empty:
+            plan.only_common_words = True
+        return plan
+
+
+class _Builder:
+    def __init__(self, planner: Planner, searcher, scope, plan: QueryPlan, expand: bool):
+        self.parsers = planner.parsers
+        self.thesaurus = planner.thesaurus if expand else None
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.scope = scope
+        self.plan = plan
+
+    def side(self, items: list[_Item]) -> Side:
+        side = Side()
+        run: list[_Item] = []
+        for item in items:
+            if item.kind == "word" and not item.negated:
+                run.append(item)
+                continue
+            side.clauses.extend(self._words(run))
+            run = []
+            query = self._item_query(item)
+            if query is wq.NullQuery:
+                continue
+            concept = None if item.negated else self._whole_concept(item)
+            if concept is not None:
+                # A quoted concept is matched as a phrase in any of its labels; an excluded
+                # word stays the word typed (a synonym is not what a person left out).
+                query = wq.Or([query, self._labels_query(concept, item.text)]).normalize()
+            if item.negated:
+                side.excluded.append(query)
+            else:
+                side.clauses.append(
+                    Clause(item.text or "( )", query, concept.concept.id if concept else None)
+                )
+        side.clauses.extend(self._words(run))
+        return side
+
+    def _item_query(self, item: _Item) -> wq.Query:
+        if item.kind == "group":
+            branches = []
+            for items in item.sides:
+                inner = self.side(items)
+                if not inner.clauses:
+                    continue
+                branch = wq.And([clause.query for clause in inner.clauses])
+                if inner.excluded:
+                    branch = wq.AndNot(branch, wq.Or(inner.excluded))
+                branches.append(branch)
+            return wq.Or(branches).normalize() if branches else wq.NullQuery
+        source = f'"{item.text}"' if item.kind == "phrase" else item.text
+        return self._in_every_language(source)
+
+    def _in_every_language(self, source: str, boost: float = 1.0, langs=LANGUAGES):
+        branches = [self.parsers.parse_in(lang, source) for lang in langs]
+        branches = [branch for branch in branches if branch is not wq.NullQuery]
+        if not branches:
+            return wq.NullQuery
+        return wq.Or(branches, boost=boost).normalize()
+
+    def _words(self, run: list[_Item]) -> list[Clause]:
+        """Clauses for a run of plain words: concepts first, then the remaining words."""
+        if not run:
+            return []
+        words = [self._corrected(item.text) for item in run]
+        matches = self.thesaurus.find([w.lower() for w in words]) if self.thesaurus else []
+        clauses: list[Clause] = []
+        position = 0
+        for match in [*matches, None]:
+            end = match.first if match else len(run)
+            for index in range(position, end):
+                clause = self._word_clause(run[index].text, words[index])
+                if clause is not None:
+                    clauses.append(clause)
+            if match is None:
+                break
+            clauses.append(self._concept_clause(match, run, words))
+            position = match.last + 1
+        return clauses
+
+    def _word_clause(self, typed: str, corrected: str) -> Clause | None:
+        if typed.lower() in COMMON_WORDS or len(typed) < 2:
+            # A stop word of any of the four languages ("en", "la", "de") is noise in a
+            # query that has other words: it never decides what a practice must match.
+            return None
+        query = self._in_every_language(typed)
+        if corrected != typed:
+            alternative = self._in_every_language(corrected, boost=CORRECTION_BOOST)
+            parts = [q for q in (query, alternative) if q is not wq.NullQuery]
+            query = wq.Or(parts).normalize() if parts else wq.NullQuery
+        if query is wq.NullQuery:
+            return None
+        return Clause(typed, query)
+
+    def _whole_concept(self, item: _Item):
+        """The concept a word or phrase item names with all its words, if any."""
+        if self.thesaurus is None or item.kind == "group":
+            return None
+        words = [w.lower() for w in _TOKEN.findall(item.text)]
+        matches = self.thesaurus.find(words)
+        if len(matches) == 1 and matches[0].first == 0 and matches[0].last == len(words) - 1:
+            return matches[0]
+        return None
+
+    def _labels_query(self, match, typed: str) -> wq.Query:
+        """Every label of a matched concept but the one typed, each as a phrase in its own
+        language; the expansion is recorded to be shown on the page."""
+        labels: list[tuple[str, str]] = []
+        alternatives = []
+        for lang in LANGUAGES:
+            for label in match.concept.labels[lang]:
+                if lang == match.lang and fold(label) == fold(typed):
+                    continue
+                source = f'"{label}"' if len(label.split()) > 1 else label
+                alternative = self._in_every_language(source, EXPANSION_BOOST, (lang,))
+                if alternative is not wq.NullQuery:
+                    alternatives.append(alternative)
+                    labels.append((lang, label))
+        self.plan.expansions.append(Expansion(match.concept.id, typed, tuple(labels)))
+        return wq.Or(alternatives).normalize() if alternatives else wq.NullQuery
+
+    def _concept_clause(self, match, run: list[_Item], words: list[str]) -> Clause:
+        span = range(match.first, match.last + 1)
+        typed = " ".join(run[i].text for i in span)
+        own = [self._word_clause(run[i].text, words[i]) for i in span]
+        own_query = wq.And([clause.query for clause in own if clause is not None]).normalize()
+        matched = " ".join(words[i] for i in span).lower()
+        labels = self._labels_query(match, matched)
+        alternatives = [q for q in (own_query, labels) if q is not wq.NullQuery]
+        return Clause(typed, wq.Or(alternatives).normalize(), concept=match.concept.id)
+
+    def language(self, words: list[str]) -> str | None:
+        """The language whose texts use the query's words most exclusively: each word votes
+        for the languages in which the index knows it (a stop word for the languages whose
+        stop word it is), its vote shared among them. None when two languages tie."""
+        votes = dict.fromkeys(LANGUAGES, 0.0)
+        for word in words:
+            langs = [lang for lang in LANGUAGES if word in _stopwords(lang)]
+            if not langs:
+                langs = [lang for lang in LANGUAGES if self._known_in(lang, word)]
+            for lang in langs:
+                votes[lang] += 1 / len(langs)
+        ranked = sorted(votes.items(), key=lambda item: -item[1])
+        if ranked[0][1] == 0 or ranked[0][1] == ranked[1][1]:
+            return None
+        return ranked[0][0]
+
+    def _known_in(self, lang: str, word: str) -> bool:
+        forms = [form for form in analysed_forms(lang, word) if form]
+        return any(
+            (text_field(part, lang), form) in self.reader for part in TEXT_PARTS for form in forms
+        )
+
+    # Spelling --------------------------------------------------------------------------
+
+    def _corrected(self, word: str) -> str:
+        """The word, or its closest spelling the index knows when it knows none of its
+        analysed forms in any language (so "escuelas" is never corrected to "escuela")."""
+        lower = word.lower()
+        typos = max_typos(lower)
+        if typos == 0 or lower.isdigit() or self._known(lower):
+            return word
+        for suggestion in close_spellings(self.reader, fold(lower), typos):
+            if self._found_in_scope(suggestion):
+                self.plan.corrections[word] = suggestion
+                return suggestion
+        return word
+
+    def _found_in_scope(self, word: str) -> bool:
+        query = self._in_every_language(word)
+        if query is wq.NullQuery:
+            return False
+        docs = self.searcher.docs_for_query(query)
+        return any(True for _ in docs) if self.scope is None else any(d in self.scope for d in docs)
+
+    def _known(self, word: str) -> bool:
+        reader = self.reader
+        if (SPELLING_FIELD, fold(word)) in reader:
+            return True
+        return any(self._known_in(lang, word) for lang in LANGUAGES)

@@ -1,0 +1,118 @@
+"""Ranking: coordination over a plan's clauses, and the fusion of the lexical and semantic legs.
+
+Lexical: within a side, a practice's rank key is (clauses it misses, score): practices that
+match every clause come first, then those that miss one, and so on, down to the fewest
+clauses a side requires (`required_clauses`). The score is the sum of the clauses' BM25F
+scores, so a close match of a long natural query is never dropped for one missing word.
+Sides joined by OR compete: each practice takes its best side.
+
+Fusion: weighted reciprocal rank fusion (Cormack, Clarke and Büttcher, SIGIR 2009) of the
+lexical order and the semantic neighbours. Practices that match every clause keep a bonus,
+and those written in the query's language a smaller one, so a same-language exact match
+stays on top and the other languages' equivalents follow. The constants were tuned on the
+judged set (tests/search/relevance/, bench/relevance.py; grid in the README).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from whoosh import query as wq
+
+from kmportal.search.plan import QueryPlan
+
+RRF_K = 10
+# Any match of a clause is worth this share of the best match of it.
+SCORE_FLOOR = 0.3
+LEXICAL_WEIGHT = 1.0
+SEMANTIC_WEIGHT = 2.0
+# The gap between rank 1 and rank 40 of one leg: the unit of the bonuses below.
+_SPAN = 1.0 / (RRF_K + 1) - 1.0 / (RRF_K + 40)
+# A practice matching every clause of its side outranks one that misses some...
+COMPLETE_MATCH_BONUS = 2.0 * _SPAN
+# ...and one written in the query's language comes before its equivalents in the others.
+SAME_LANGUAGE_BONUS = 0.25 * _SPAN
+
+
+def required_clauses(count: int) -> int:
+    """The fewest clauses of a side a practice must match: half of them, rounded up (two
+    words: either; three or four: two; nine: five). Fuller matches always rank first."""
+    return max(1, -(-count // 2))
+
+
+@dataclass(frozen=True)
+class Ranked:
+    docnum: int
+    missing: int  # clauses of its best side it does not match: 0 = every one
+    score: float
+
+
+def lexical(searcher, plan: QueryPlan, scope: Iterable[int] | None) -> list[Ranked]:
+    """Documents matching the plan within scope (None: every document), best first."""
+    allow = None if scope is None else set(scope)
+    if allow is not None and not allow:
+        return []  # Whoosh reads an empty filter as no filter: answer "nothing" ourselves
+    best: dict[int, tuple[int, float]] = {}
+    for side in plan.sides:
+        excluded = _matching(searcher, side.excluded, allow)
+        for docnum, key in _side_keys(searcher, side, allow, excluded).items():
+            previous = best.get(docnum)
+            if previous is None or (key[0], -key[1]) < (previous[0], -previous[1]):
+                best[docnum] = key
+    ranked = [Ranked(docnum, missing, score) for docnum, (missing, score) in best.items()]
+    ranked.sort(key=lambda r: (r.missing, -r.score, r.docnum))
+    return ranked
+
+
+def _side_keys(searcher, side, allow, excluded: set[int]) -> dict[int, tuple[int, float]]:
+    if not side.clauses:  # only exclusions ("-mining"): everything but them
+        everything = allow if allow is not None else set(searcher.reader().all_doc_ids())
+        return {docnum: (0, 0.0) for docnum in everything - excluded}
+    matched: dict[int, int] = {}
+    scores: dict[int, float] = {}
+    total = max(searcher.doc_count(), 1)
+    for clause in side.clauses:
+        hits = searcher.search(clause.query, filter=allow, limit=None).top_n
+        if not hits:
+            continue
+        # A clause weighs by how rare it is (a concept every practice names, such as child
+        # labour, decides little), and a practice by how well it matches it among the rest.
+        weight = math.log(1 + total / len(hits))
+        best = hits[0][0] or 1.0
+        for score, docnum in hits:
+            matched[docnum] = matched.get(docnum, 0) + 1
+            strength = SCORE_FLOOR + (1 - SCORE_FLOOR) * score / best
+            scores[docnum] = scores.get(docnum, 0.0) + weight * strength
+    count, required = len(side.clauses), required_clauses(len(side.clauses))
+    return {
+        docnum: (count - hits, scores[docnum])
+        for docnum, hits in matched.items()
+        if hits >= required and docnum not in excluded
+    }
+
+
+def _matching(searcher, queries: list[wq.Query], allow) -> set[int]:
+    if not queries:
+        return set()
+    docs = set(searcher.docs_for_query(wq.Or(queries)))
+    return docs if allow is None else docs & allow
+
+
+def fuse(
+    lexical_hits: list[Ranked],
+    semantic_hits: list[int],
+    same_language: frozenset[int] = frozenset(),
+) -> list[int]:
+    """One order out of both legs (document numbers, best first); `same_language` holds the
+    documents written in the query's language."""
+    fused: dict[int, float] = {}
+    for rank, hit in enumerate(lexical_hits, start=1):
+        bonus = COMPLETE_MATCH_BONUS if hit.missing == 0 else 0.0
+        fused[hit.docnum] = LEXICAL_WEIGHT / (RRF_K + rank) + bonus
+    for rank, docnum in enumerate(semantic_hits, start=1):
+        fused[docnum] = fused.get(docnum, 0.0) + SEMANTIC_WEIGHT / (RRF_K + rank)
+    for docnum in fused.keys() & same_language:
+        fused[docnum] += SAME_LANGUAGE_BONUS
+    return sorted(fused, key=lambda docnum: (-fused[docnum], docnum))

@@ -1,0 +1,173 @@
+"""Queries that cross languages through the thesaurus, spelling variants, typo tolerance by
+length, and ranking that forgives a missing word (the semantic leg is off here: see
+test_search_semantic.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kmportal.search import service
+from kmportal.search.facets import SearchRequest
+from kmportal.search.plan import edit_distance, max_typos
+from kmportal.search.thesaurus import Thesaurus, ThesaurusError, read_thesaurus
+from tests.search.helpers import ANONYMOUS, found, notices, page_ids
+
+
+@pytest.fixture
+def domestic(practice, index):
+    """The same topic, child domestic work, written in each of the four languages."""
+    texts = {
+        ("PY", "es"): ("Fin del criadazgo en Asunción", "Trabajo infantil doméstico en hogares."),
+        ("BR", "pt"): ("Meninas fora da casa dos outros", "Trabalho infantil doméstico."),
+        ("JM", "en"): ("Girls back to school in Kingston", "Child domestic work in homes."),
+        ("HT", "fr"): ("Les restavèk retournent à l'école", "Travail domestique des enfants."),
+    }
+    return {
+        lang: practice(code, title=title, summary=summary, language=lang, languages=[lang])
+        for (code, lang), (title, summary) in texts.items()
+    }
+
+
+def test_a_portuguese_query_reaches_the_spanish_english_and_french_practices(client, domestic):
+    response = client.get("/search", query_string={"q": "trabalho infantil doméstico"})
+    assert set(page_ids(response)) == {p.id for p in domestic.values()}
+    # The page's own language comes first, the others follow.
+    assert page_ids(response)[0] == domestic["pt"].id
+    html = response.get_data(as_text=True)
+    assert "expanded" in notices(response)
+    assert '<span lang="en" class="expansion">child domestic work</span>' in html
+    assert "languages" in notices(response)  # "Results in Spanish, Portuguese, …"
+
+
+def test_searching_only_the_typed_words_drops_the_other_languages(client, domestic):
+    response = client.get(
+        "/search", query_string={"q": "trabalho infantil doméstico", "expand": "0"}
+    )
+    # Only the words typed: the Spanish text shares two of them, English and French none.
+    assert page_ids(response) == [domestic["pt"].id, domestic["es"].id]
+    assert "expanded" not in notices(response)
+
+
+def test_a_quoted_concept_is_also_matched_by_its_labels_as_phrases(domestic):
+    assert set(found(ANONYMOUS, '"child domestic work"')) == {p.id for p in domestic.values()}
+
+
+def test_spelling_variants_are_one_word(practice, index):
+    british = practice("JM", title="Child labour in fishing", language="en", languages=["en"])
+    american = practice("BZ", title="A program on child labor", language="en", languages=["en"])
+    assert set(found(ANONYMOUS, "child labor")) == {british.id, american.id}
+    assert set(found(ANONYMOUS, "programme")) == {american.id}
+
+
+def test_typo_tolerance_grows_with_the_word(practice, index):
+    shown = practice("CO", title="Escuelas cafeteras rurales", language="es", languages=["es"])
+    assert found(ANONYMOUS, "cafeteeras") == [shown.id]  # 10 letters, 1 edit
+    assert found(ANONYMOUS, "escuelsa") == [shown.id]  # 8 letters, a swap is one edit
+    assert found(ANONYMOUS, "rurles") == [shown.id]  # 6 letters, 1 edit
+    assert found(ANONYMOUS, "ruxalxs") == []  # 7 letters, 2 edits: too many
+    assert found(ANONYMOUS, "escuelsa", country="BR") == []
+
+
+def test_a_correctly_spelled_word_is_never_corrected_into_another_form_of_itself(practice, index):
+    practice("CO", title="Escuela rural", language="es", languages=["es"])
+    results = service.search(ANONYMOUS, SearchRequest(text="escuelas"))
+    assert results.total == 1 and results.suggestion is None
+
+
+def test_did_you_mean_is_offered_next_to_a_common_word(practice, index):
+    for number in range(5):
+        practice("CO", title=f"Trabajo infantil {number} en minas", language="es")
+    results = service.search(ANONYMOUS, SearchRequest(text="trabajo infantil minsa"))
+    assert results.suggestion == "trabajo infantil minas"
+    assert results.total == 5
+
+
+def test_one_missing_word_ranks_a_practice_after_the_complete_matches(practice, index):
+    complete = practice("CO", title="Cosecha de café y escuela rural", language="es")
+    partial = practice("PE", title="Cosecha de café en la sierra", language="es")
+    practice("MX", title="Pesca artesanal", language="es")
+    assert found(ANONYMOUS, "cosecha café escuela") == [complete.id, partial.id]
+    hits = service.search(ANONYMOUS, SearchRequest(text="cosecha café escuela")).hits
+    assert [hit.complete for hit in hits] == [True, False]
+
+
+def test_or_joins_whole_sides(practice, index):
+    both = practice("CO", title="Pesca y minería", language="es")
+    mining_school = practice("PE", title="Escuela minera", language="es")
+    fishing = practice("MX", title="Pesca artesanal", language="es")
+    # (pesca minería) OR (escuela minera): not pesca AND (minería OR escuela) AND minera.
+    ids = found(ANONYMOUS, "pesca minería OR escuela minera")
+    assert ids[:2] in ([both.id, mining_school.id], [mining_school.id, both.id])
+    assert fishing.id in ids  # matches one word of a two-word side: after the full matches
+    assert ids.index(fishing.id) == 2
+
+
+def test_exclusions_still_hold(practice, index):
+    gold = practice("PE", title="Minería de oro artesanal", language="es")
+    tin = practice("BO", title="Minería de estaño", language="es")
+    assert found(ANONYMOUS, "minería -oro") == [tin.id]
+    assert gold.id not in found(ANONYMOUS, "minería NOT oro")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kinderarbeit in der Landwirtschaft",
+        "детский труд",
+        "OR",
+        '"unbalanced',
+        "@@@ ###",
+        "x" * 5000,
+    ],
+)
+def test_queries_the_thesaurus_does_not_know_get_a_page(client, domestic, text):
+    response = client.get("/search", query_string={"q": text})
+    assert response.status_code == 200
+    assert "<h1>" in response.get_data(as_text=True)
+
+
+def test_a_broken_thesaurus_line_is_refused_with_its_number(tmp_path):
+    path = tmp_path / "thesaurus.tsv"
+    path.write_text(
+        "# concept\tdomain\tes\tpt\ten\tfr\n"
+        "child_labour\tforms\ttrabajo infantil\ttrabalho infantil\tchild labour\t"
+        "travail des enfants\n"
+        "broken\tforms\tsolo español\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ThesaurusError, match="line 3: expected 6 tab-separated columns"):
+        read_thesaurus(path)
+    path.write_text("x\tforms\ta\tb\t\td\n", encoding="utf-8")
+    with pytest.raises(ThesaurusError, match="line 1: no en label"):
+        read_thesaurus(path)
+
+
+def test_the_shipped_thesaurus_is_large_and_complete():
+    thesaurus = Thesaurus.load()
+    assert len(thesaurus) >= 300
+    assert all(
+        all(concept.labels[lang] for lang in ["es", "pt", "en", "fr"])
+        for concept in thesaurus.concepts
+    )
+
+
+def test_concepts_are_found_as_each_language_analyses_them():
+    thesaurus = Thesaurus.load()
+    ids = lambda text: [m.concept.id for m in thesaurus.find(text.split())]  # noqa: E731
+    assert "child_labour" in ids("trabajos infantiles")  # plurals
+    assert "child_labour" in ids("trabajo infantil en la cosecha")
+    assert "child_labour" in ids("child labor")  # spelling variant
+
+
+@pytest.mark.parametrize(
+    ("word", "typos"), [("mina", 0), ("minas", 1), ("cafetera", 1), ("cafeteras", 2)]
+)
+def test_typos_forgiven_by_length(word, typos):
+    assert max_typos(word) == typos
+
+
+def test_a_swap_of_neighbouring_letters_is_one_edit():
+    assert edit_distance("escuelsa", "escuelas") == 1
+    assert edit_distance("colehita", "colheita") == 1
+    assert edit_distance("ruarles", "rurales") == 1
+    assert edit_distance("ruxalxs", "rurales") == 2
