@@ -110,15 +110,15 @@ def test_two_changes_sent_together_leave_one_waiting_for_review(practices, focal
 
 def test_the_same_change_sent_twice_is_recorded_once(practices, focal_br):
     practice = practices.make(focal_br, "published")
-    first = service.update_practice(focal_br, practice, practice_values(title="Título novo"))
-    second = service.update_practice(focal_br, practice, practice_values(title="Título novo"))
+    first = service.update_practice(focal_br, practice, practice_values(title="Título novo")).edit
+    second = service.update_practice(focal_br, practice, practice_values(title="Título novo")).edit
     assert second.id == first.id
     assert events("practice.propose_edit", practice) == 1
 
 
 def test_refining_a_change_decided_meanwhile_is_refused(practices, focal_br):
     practice = practices.make(focal_br, "published")
-    edit = service.update_practice(focal_br, practice, practice_values(title="Novo"))
+    edit = service.update_practice(focal_br, practice, practice_values(title="Novo")).edit
     read(practice)
     behind_the_back("UPDATE pending_edit SET status = 'rejected' WHERE id = :id", id=edit.id)
     with pytest.raises(Conflict):
@@ -130,7 +130,7 @@ def test_refining_a_change_decided_meanwhile_is_refused(practices, focal_br):
 @pytest.mark.parametrize("accept", [True, False])
 def test_a_change_is_decided_once(practices, focal_br, secretariat, accept):
     practice = practices.make(focal_br, "published")
-    edit = service.update_practice(focal_br, practice, practice_values(title="Novo"))
+    edit = service.update_practice(focal_br, practice, practice_values(title="Novo")).edit
     read(practice)
     db.session.refresh(edit)
     behind_the_back("UPDATE pending_edit SET status = 'accepted' WHERE id = :id", id=edit.id)
@@ -142,7 +142,7 @@ def test_a_change_is_decided_once(practices, focal_br, secretariat, accept):
 
 def test_a_second_decision_is_refused(practices, focal_br, secretariat):
     practice = practices.make(focal_br, "published")
-    edit = service.update_practice(focal_br, practice, practice_values(title="Novo"))
+    edit = service.update_practice(focal_br, practice, practice_values(title="Novo")).edit
     service.decide_edit(secretariat, edit, accept=True)
     with pytest.raises(Conflict):
         service.decide_edit(secretariat, edit, accept=False, comment="No.")

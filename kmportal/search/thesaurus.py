@@ -23,7 +23,9 @@ from kmportal.search.schema import LANGUAGES, word_forms, words_of
 
 DATA_DIR = Path(__file__).parent / "data"
 THESAURUS_FILE = DATA_DIR / "thesaurus.tsv"
-COLUMNS = ("concept", "domain", *LANGUAGES)
+# The file's own column order (fixed: it is data, whatever order the portal lists languages).
+FILE_LANGUAGES = ("es", "pt", "en", "fr")
+COLUMNS = ("concept", "domain", *FILE_LANGUAGES)
 
 
 class ThesaurusError(ValueError):
@@ -87,7 +89,7 @@ def _concept_from_line(path, number: int, text: str) -> Concept:
     if not domain:
         raise ThesaurusError(path, number, "the domain is empty")
     labels: dict[str, tuple[str, ...]] = {}
-    for lang, cell in zip(LANGUAGES, label_cells, strict=True):
+    for lang, cell in zip(FILE_LANGUAGES, label_cells, strict=True):
         values = tuple(dict.fromkeys(label.strip() for label in cell.split("|") if label.strip()))
         if not values:
             raise ThesaurusError(path, number, f"no {lang} label for {concept_id!r}")
