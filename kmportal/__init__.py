@@ -23,6 +23,7 @@ CAPABILITIES = (
     "kmportal.transfers",
     "kmportal.progress",
     "kmportal.demo",
+    "kmportal.pagecache",
 )
 
 

@@ -1,0 +1,87 @@
+"""The data version: one row that every committing transaction that wrote anything bumps,
+in that same transaction. Every worker reads it, so a page cached by one worker is known
+to be out of date as soon as any worker (or the CLI) commits a change.
+
+- after_flush and do_orm_execute (bulk UPDATE/DELETE/INSERT through the session) note that
+  the transaction wrote;
+- before_commit of the outermost transaction flushes what is pending, then bumps the row:
+  the row is the last one the transaction locks, so writers that wait for it hold no lock
+  another writer could wait on (no deadlock), and the bump commits or rolls back with the
+  change itself;
+- the end of the outermost transaction forgets the note.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kmportal.extensions import db
+
+WROTE = "kmportal.pagecache.wrote"
+ROW_ID = 1
+
+
+class DataVersion(db.Model):
+    """A counter of committed changes (one row, id 1)."""
+
+    __tablename__ = "data_version"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(sa.BigInteger, nullable=False, default=0)
+
+
+# Databases built without the migrations (db.create_all in tests and benchmarks) get the row too.
+sa.event.listen(
+    DataVersion.__table__,
+    "after_create",
+    sa.DDL(f"INSERT INTO data_version (id, version) VALUES ({ROW_ID}, 0)"),
+)
+
+
+def current_version() -> int | None:
+    """The committed data version, or None when the row is missing (then nothing is cached)."""
+    return db.session.scalar(sa.select(DataVersion.version).where(DataVersion.id == ROW_ID))
+
+
+def after_flush(session, _flush_context) -> None:
+    if session.new or session.dirty or session.deleted:
+        session.info[WROTE] = True
+
+
+def do_orm_execute(state) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[WROTE] = True
+
+
+def before_commit(session) -> None:
+    if session.in_nested_transaction():
+        return
+    session.flush()
+    if session.info.pop(WROTE, False):
+        session.execute(
+            sa.update(DataVersion)
+            .where(DataVersion.id == ROW_ID)
+            .values(version=DataVersion.version + 1)
+        )
+    session.info.pop(WROTE, None)
+
+
+def after_transaction_end(session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(WROTE, None)
+
+
+_HOOKS = {
+    "after_flush": after_flush,
+    "do_orm_execute": do_orm_execute,
+    "before_commit": before_commit,
+    "after_transaction_end": after_transaction_end,
+}
+
+
+def install() -> None:
+    """Listen on the portal's session factory, once per process."""
+    for name, hook in _HOOKS.items():
+        if not sa.event.contains(db.session, name, hook):
+            sa.event.listen(db.session, name, hook)
