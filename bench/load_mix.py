@@ -4,6 +4,7 @@ readers reading and searching; every acknowledged write recorded for the final c
 from __future__ import annotations
 
 import random
+import re
 import statistics
 import threading
 import time
@@ -42,6 +43,7 @@ class Shared:
     samples: dict = field(default_factory=lambda: defaultdict(list))
     statuses: Counter = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
+    refusals: Counter = field(default_factory=Counter)
 
     def ack(self, *record) -> None:
         with self.lock:
@@ -86,6 +88,14 @@ class Actor:
         self.csrf = form["fields"].get("csrf_token", [""])[0]
         return True
 
+    def refused(self, kind: str, answer) -> None:
+        """Keep why a write was refused (the form's messages), for the report."""
+        if answer is None or answer.status >= 500:
+            return
+        messages = re.findall(r'class="error"[^>]*>([^<]+)<', answer.body)
+        with self.shared.lock:
+            self.shared.refusals[f"{kind} {answer.status}: {'; '.join(messages)[:200]}"] += 1
+
     # Reading ---------------------------------------------------------------------------
     def read(self) -> None:
         choice = self.random.random()
@@ -126,6 +136,9 @@ class Actor:
             "period_start": "2014",
             "period_end": "",
         }
+        themes = [value for value in options.get("theme", []) if value]
+        if themes:
+            overrides["theme"] = themes[0]
         for group in ("sectors", "outcomes", "actors"):
             if options.get(group):
                 overrides[group] = [options[group][0]]
@@ -137,6 +150,7 @@ class Actor:
         )
         practice_id = id_from(answer and answer.status == 302 and answer.location, "/practices/")
         if practice_id is None:
+            self.refused("create practice", answer)
             return
         self.shared.ack("practice", practice_id, title)
         with self.shared.lock:
@@ -161,7 +175,9 @@ class Actor:
         values = form_values(form, purpose="Adaptar la práctica en nuestro país (carga).")
         answer = self.call("propose transfer", "POST", path, values)
         transfer_id = id_from(answer and answer.status == 302 and answer.location, "/transfers/")
-        if transfer_id is not None:
+        if transfer_id is None:
+            self.refused("propose transfer", answer)
+        else:
             self.shared.ack("transfer", transfer_id)
             with self.shared.lock:
                 self.shared.transfers.append((transfer_id, "proposed"))
@@ -181,7 +197,9 @@ class Actor:
         answer = self.call(
             "publish practice", "POST", path, form_values(form, **scores, **{"v-publish": "1"})
         )
-        if answer and answer.status == 302:
+        if not answer or answer.status != 302:
+            self.refused("publish practice", answer)
+        else:
             self.shared.ack("published", practice_id)
             with self.shared.lock:
                 country = self.shared.country_of.get(practice_id, "")
@@ -200,7 +218,9 @@ class Actor:
         if not form:
             return
         answer = self.call("transfer step", "POST", path, form_values(form))
-        if answer and answer.status == 302:
+        if not answer or answer.status != 302:
+            self.refused("transfer step", answer)
+        else:
             self.shared.ack("step", transfer_id, target)
             with self.shared.lock:
                 if target in NEXT_STEP:
@@ -223,7 +243,9 @@ class Actor:
         summary = f"Seguimiento de carga {self.email} {self.serial} {time.time_ns()}"
         values = form_values(form, summary=summary, done_on=date.today().isoformat())
         answer = self.call("follow-up", "POST", path, values)
-        if answer and answer.status == 302:
+        if not answer or answer.status != 302:
+            self.refused("follow-up", answer)
+        else:
             self.shared.ack("follow_up", transfer_id, summary)
 
 

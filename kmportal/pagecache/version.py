@@ -40,8 +40,15 @@ sa.event.listen(
 
 
 def current_version() -> int | None:
-    """The committed data version, or None when the row is missing (then nothing is cached)."""
-    return db.session.scalar(sa.select(DataVersion.version).where(DataVersion.id == ROW_ID))
+    """The committed data version, or None when the row is missing (then nothing is cached).
+
+    Read on the session's own connection, so that the page rendered after it reads data at
+    least as new; plain SQL because it runs on every anonymous request."""
+    row = db.session.connection().exec_driver_sql(_READ).first()
+    return None if row is None else row[0]
+
+
+_READ = f"SELECT version FROM data_version WHERE id = {ROW_ID}"
 
 
 def after_flush(session, _flush_context) -> None:
