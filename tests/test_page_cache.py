@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 
 from kmportal import create_app
@@ -57,6 +59,13 @@ def test_every_committed_write_bumps_the_data_version(app, practices, secretaria
     db.session.execute(sa.update(Practice).values(contact="y@example.org"))
     db.session.rollback()
     assert current_version() == after_create + 1
+    db.session.connection().exec_driver_sql("UPDATE practice SET contact = 'z@example.org'")
+    db.session.commit()  # plain SQL on the session's connection counts too
+    assert current_version() == after_create + 2
+    db.session.connection().exec_driver_sql("UPDATE practice SET contact = 'w@example.org'")
+    db.session.rollback()
+    db.session.commit()  # the rolled-back write leaves nothing behind to count
+    assert current_version() == after_create + 2
 
 
 def test_a_change_made_by_another_worker_is_seen(app, client, practices, secretariat, tmp_path):
@@ -122,3 +131,15 @@ def test_pages_are_kept_per_language(client, practices, secretariat):
     assert (
         client.get(f"/practices/{practice.id}", headers={"Accept-Language": "en"}).text == english
     )
+
+
+def test_a_page_with_a_csrf_token_is_never_shared(app, client):
+    app.config["WTF_CSRF_ENABLED"] = True
+    first = client.get("/login")
+    second = app.test_client().get("/login")
+
+    def token(response):
+        return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', response.text)[1]
+
+    assert "ETag" not in first.headers
+    assert token(first) != token(second)

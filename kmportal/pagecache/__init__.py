@@ -68,9 +68,11 @@ class PageCache:
 
 
 def init_app(app: Flask) -> None:
+    from kmportal.extensions import db
     from kmportal.pagecache import version
 
-    version.install()
+    with app.app_context():
+        version.install(db.engine)
     app.config.setdefault("PAGE_CACHE_SIZE", 300)
     app.extensions[EXTENSION] = PageCache(app.config["PAGE_CACHE_SIZE"])
     app.before_request(_serve_from_cache)

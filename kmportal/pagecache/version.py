@@ -61,11 +61,27 @@ def do_orm_execute(state) -> None:
         state.session.info[WROTE] = True
 
 
+def before_cursor_execute(conn, _cursor, statement, _parameters, _context, _many) -> None:
+    # Writes that bypass the session's bookkeeping (SQL on its connection) count too.
+    if statement.lstrip()[:6].upper() in _WRITES:
+        conn.info[WROTE] = True
+
+
+def _forget_connection_write(conn) -> None:
+    conn.info.pop(WROTE, None)
+
+
+_WRITES = frozenset({"INSERT", "UPDATE", "DELETE"})
+
+
 def before_commit(session) -> None:
     if session.in_nested_transaction():
         return
     session.flush()
-    if session.info.pop(WROTE, False):
+    wrote = session.info.pop(WROTE, False)
+    if not wrote and session.get_transaction() is not None:
+        wrote = session.connection().info.pop(WROTE, False)
+    if wrote:
         session.execute(
             sa.update(DataVersion)
             .where(DataVersion.id == ROW_ID)
@@ -87,8 +103,16 @@ _HOOKS = {
 }
 
 
-def install() -> None:
-    """Listen on the portal's session factory, once per process."""
+def install(engine) -> None:
+    """Listen on the portal's session factory (once per process) and on its engine."""
     for name, hook in _HOOKS.items():
         if not sa.event.contains(db.session, name, hook):
             sa.event.listen(db.session, name, hook)
+    for name, hook in (
+        ("before_cursor_execute", before_cursor_execute),
+        ("begin", _forget_connection_write),
+        ("commit", _forget_connection_write),
+        ("rollback", _forget_connection_write),
+    ):
+        if not sa.event.contains(engine, name, hook):
+            sa.event.listen(engine, name, hook)
