@@ -144,14 +144,12 @@ def lost_writes(app, acks: list[tuple]) -> list[str]:
             if kind in ("practice", "submitted", "published"):
                 practice = db.session.get(Practice, record_id)
                 state = practice.state.value if practice else None
-                ok = (
-                    practice is not None
-                    and {
-                        "practice": practice is not None and practice.title == detail[0],
-                        "submitted": state in ("submitted", "published"),
-                        "published": state == "published",
-                    }[kind]
-                )
+                if kind == "practice":
+                    ok = practice is not None and practice.title == detail[0]
+                else:
+                    ok = state in (
+                        ("submitted", "published") if kind == "submitted" else ("published",)
+                    )
             elif kind in ("transfer", "step"):
                 transfer = db.session.get(Transfer, record_id)
                 reached = status_rank(transfer.status.value) if transfer else -2
