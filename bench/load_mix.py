@@ -92,7 +92,7 @@ class Actor:
         """Keep why a write was refused (the form's messages), for the report."""
         if answer is None or answer.status >= 500:
             return
-        messages = re.findall(r'class="error"[^>]*>([^<]+)<', answer.body)
+        messages = re.findall(r'class="[^"]*error[^"]*"[^>]*>\s*(?:<p>)?([^<]+)<', answer.body)
         with self.shared.lock:
             self.shared.refusals[f"{kind} {answer.status}: {'; '.join(messages)[:200]}"] += 1
 
@@ -172,7 +172,13 @@ class Actor:
         form = page and page.status == 200 and form_with(page.body, "recipient_code")
         if not form:
             return
-        values = form_values(form, purpose="Adaptar la práctica en nuestro país (carga).")
+        # How the exchange is funded must be known before the other country can agree.
+        funding = [value for value in form["options"].get("funding_mode", []) if value]
+        values = form_values(
+            form,
+            purpose="Adaptar la práctica en nuestro país (carga).",
+            **({"funding_mode": funding[0]} if funding else {}),
+        )
         answer = self.call("propose transfer", "POST", path, values)
         transfer_id = id_from(answer and answer.status == 302 and answer.location, "/transfers/")
         if transfer_id is None:
@@ -257,7 +263,7 @@ def run_actor(actor: Actor, role: str, password: str, stop_at: float) -> None:
     writes = {
         "anonymous": [],
         "focal_point": [(0.12, actor.create_and_submit), (0.08, actor.propose)],
-        "secretariat": [(0.2, actor.publish), (0.25, actor.advance), (0.1, actor.follow_up)],
+        "secretariat": [(0.35, actor.publish), (0.3, actor.advance), (0.1, actor.follow_up)],
     }[role]
     while time.monotonic() < stop_at:
         roll, done = actor.random.random(), False

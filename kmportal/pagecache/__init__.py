@@ -43,7 +43,10 @@ class PageCache:
     """A small LRU of rendered pages, per worker process, shared by its threads."""
 
     def __init__(self, size: int):
+        from kmportal.pagecache.version import VersionReader
+
         self.size = size
+        self.versions = VersionReader()
         self._pages: OrderedDict[tuple, CachedPage] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -111,9 +114,9 @@ def _serve_from_cache():
     g.pop("page_cache_key", None)
     if not _shareable_request():
         return None
-    from kmportal.pagecache.version import current_version
+    from kmportal.extensions import db
 
-    data_version = current_version()
+    data_version = page_cache().versions.read(db.engine)
     if data_version is None:
         return None
     key = (request.host, request.full_path, str(get_locale()))

@@ -13,6 +13,8 @@ to be out of date as soon as any worker (or the CLI) commits a change.
 
 from __future__ import annotations
 
+import threading
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -40,12 +42,36 @@ sa.event.listen(
 
 
 def current_version() -> int | None:
-    """The committed data version, or None when the row is missing (then nothing is cached).
-
-    Read on the session's own connection, so that the page rendered after it reads data at
-    least as new; plain SQL because it runs on every anonymous request."""
+    """The committed data version through the session (None when the row is missing)."""
     row = db.session.connection().exec_driver_sql(_READ).first()
     return None if row is None else row[0]
+
+
+class VersionReader:
+    """Reads the committed data version on every anonymous request, cheaply: each thread
+    keeps a connection of its own in autocommit mode (no pool checkout, no transaction), so
+    it always sees the latest commit. Read before the page's own queries, so the page is at
+    least as new as the version it is kept under. A broken connection (a database restart)
+    is replaced once; a second failure is raised like any database error."""
+
+    def __init__(self):
+        self._local = threading.local()
+
+    def read(self, engine) -> int | None:
+        for attempt in (1, 2):
+            connection = getattr(self._local, "connection", None)
+            if connection is None or self._local.engine is not engine:
+                connection = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+                self._local.connection, self._local.engine = connection, engine
+            try:
+                row = connection.exec_driver_sql(_READ).first()
+                return None if row is None else row[0]
+            except sa.exc.DBAPIError:
+                self._local.connection = None
+                connection.invalidate()
+                if attempt == 2:
+                    raise
+        return None
 
 
 _READ = f"SELECT version FROM data_version WHERE id = {ROW_ID}"
