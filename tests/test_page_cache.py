@@ -12,8 +12,10 @@ from kmportal.pagecache import page_cache
 from kmportal.pagecache.version import current_version
 from kmportal.practices import service
 from kmportal.practices.models import Practice
+from kmportal.search import service as search_service
 from tests.conftest import base_config
 from tests.factories import practice_values
+from tests.search.helpers import notices
 
 
 def test_a_changed_practice_shows_on_the_next_anonymous_request(client, practices, secretariat):
@@ -143,3 +145,15 @@ def test_a_page_with_a_csrf_token_is_never_shared(app, client):
 
     assert "ETag" not in first.headers
     assert token(first) != token(second)
+
+
+def test_a_change_of_the_search_index_alone_is_seen(client, practices, secretariat):
+    practices.make(secretariat, "published", title="Huertos escolares")
+    assert "rebuilding" not in notices(client.get("/search?q=huertos"))
+    index = search_service.current_index()
+    index.mark_rebuilding(True)  # as another worker does when it starts a rebuild
+    try:
+        assert "rebuilding" in notices(client.get("/search?q=huertos"))
+    finally:
+        index.mark_rebuilding(False)
+    assert "rebuilding" not in notices(client.get("/search?q=huertos"))

@@ -98,16 +98,16 @@ def _shareable_request() -> bool:
 
 
 def _index_generation() -> tuple:
-    """Names the search index's current table of contents (Whoosh writes a new one per
-    commit): pages show similar practices and search results read from the index, which is
+    """Names the state of the search index folder: its files (Whoosh writes a new table of
+    contents per commit), the journal of pending changes and the rebuilding marker. Pages
+    show similar practices, search results and notices that come from the index, which is
     written just after the database commit."""
     path = current_app.config["SEARCH_INDEX_DIR"]
     try:
         with os.scandir(path) as entries:
-            tocs = [(e.name, e.stat().st_mtime_ns) for e in entries if e.name.endswith(".toc")]
+            return tuple(sorted((e.name, e.stat().st_mtime_ns) for e in entries))
     except FileNotFoundError:
         return ()
-    return tuple(sorted(tocs))
 
 
 def _serve_from_cache():
