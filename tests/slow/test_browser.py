@@ -1,8 +1,8 @@
 """A focal point and the secretariat drive the real forms in headless Chromium."""
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from kmportal.auth import service as accounts
@@ -18,7 +18,25 @@ def click_and_wait(browser, by, selector):
     """Click something that loads a new page, and wait until the new page has replaced it."""
     page = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(by, selector).click()
-    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
+    WebDriverWait(browser, 10).until(_replaced(page))
+
+
+def _replaced(page):
+    """expected_conditions.staleness_of, also when Chromium answers a look at a node of the
+    document being replaced with "does not belong to the document" (seen under load)."""
+
+    def check(_driver) -> bool:
+        try:
+            page.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+        return False
+
+    return check
 
 
 def sign_in(browser, url, email):
