@@ -87,8 +87,10 @@ def detail(practice_id: int):
         history=history,
         steps=allowed_steps(practice.state),
         can=lambda action: can(current_user, action, practice),
-        action_form=ActionForm(),
-        attachment_form=AttachmentForm(),
+        # Only signed-in people get forms: building one makes a CSRF token, which would keep
+        # an anonymous reader's page out of the shared page cache (kmportal/pagecache).
+        action_form=ActionForm() if current_user.is_authenticated else None,
+        attachment_form=AttachmentForm() if current_user.is_authenticated else None,
         criteria=Criterion,
         states=PracticeState,
     )

@@ -139,9 +139,11 @@ def published_practices() -> list[Practice]:
 
 
 def for_practice(practice_id: int) -> list[Transfer]:
+    """A practice's transfers as its page lists them: status and the two countries only."""
     query = (
         sa.select(Transfer)
         .where(Transfer.practice_id == practice_id)
+        .options(lazyload(Transfer.contributions), lazyload(Transfer.confirmations))
         .order_by(Transfer.proposed_on.desc(), Transfer.id.desc())
     )
     return list(db.session.scalars(query))

@@ -109,11 +109,14 @@ def detail(transfer_id: int):
         all_steps=STEPS,
         can=lambda action: can(current_user, action, transfer),
         sides_to_confirm=confirmations.sides_to_confirm(current_user, transfer),
-        step_form=StepForm(),
-        confirm_form=ConfirmForm(),
-        evidence_form=EvidenceForm(),
+        # Forms (and so a CSRF token) only for signed-in people: see kmportal/pagecache.
+        **(_detail_forms() if current_user.is_authenticated else {}),
         today=date.today(),
     )
+
+
+def _detail_forms() -> dict:
+    return {"step_form": StepForm(), "confirm_form": ConfirmForm(), "evidence_form": EvidenceForm()}
 
 
 @bp.route("/<int:transfer_id>/edit", methods=["GET", "POST"])

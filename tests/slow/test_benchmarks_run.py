@@ -16,11 +16,12 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
     [
         ["dashboard.py", "--small", "5", "--large", "20", "--runs", "2"],
         ["search.py", "--size", "60", "--queries", "10"],
+        ["load.py", "--tiny"],
     ],
-    ids=["dashboard", "search"],
+    ids=["dashboard", "search", "load"],
 )
 def test_benchmark_runs_and_prints_its_ratio(arguments, tmp_path):
-    if arguments[0] == "search.py":
+    if arguments[0] in ("search.py", "load.py"):
         arguments = [*arguments, "--workdir", str(tmp_path)]
     result = subprocess.run(
         [sys.executable, str(BENCH / arguments[0]), *arguments[1:]],
