@@ -1,4 +1,4 @@
-"""Migration 0005 turns the uniqueness rules into constraints on a database that already
+"""Migration 0006 turns the uniqueness rules into constraints on a database that already
 holds what racing requests left behind, repairing it first and keeping what counts."""
 
 from datetime import date
@@ -31,7 +31,7 @@ def migrated_app(request, tmp_path):
         url = request.getfixturevalue("postgres_url")
     app = create_app(base_config(tmp_path, url))
     with app.app_context():
-        upgrade(revision="0004_auth_sessions_throttle")
+        upgrade(revision="0005_auth_sessions_throttle")
         loaders.load_countries()
         loaders.load_plan()
         yield app
@@ -40,7 +40,7 @@ def migrated_app(request, tmp_path):
 
 
 def leftovers_of_races(monkeypatch) -> dict:
-    """What the requests that raced before 0005 could leave, made while nothing refused it."""
+    """What the requests that raced before 0006 could leave, made while nothing refused it."""
     secretariat = make_user("secretariat@example.org", Role.SECRETARIAT)
     focal = make_user("focal.br@example.org", Role.FOCAL_POINT, "BR", "pt")
     transfers = TransferFactory(secretariat)

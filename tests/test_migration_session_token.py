@@ -1,4 +1,4 @@
-"""Migration 0004 gives existing accounts a session token and leaves what refers to them."""
+"""Migration 0005 gives existing accounts a session token and leaves what refers to them."""
 
 import sqlalchemy as sa
 from flask_migrate import upgrade

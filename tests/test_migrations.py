@@ -48,11 +48,11 @@ def owner_check_refusals(engine) -> list[str]:
 
 
 def assert_one_owner_enforced_and_reversible(app) -> None:
-    """The 0006 migration's CHECK refuses both kinds of bad rows; its downgrade removes it."""
+    """The 0007 migration's CHECK refuses both kinds of bad rows; its downgrade removes it."""
     with app.app_context():
         refusals = owner_check_refusals(db.engine)
         assert len(refusals) == 2 and all("one_owner" in r for r in refusals), refusals
-        downgrade(revision="0005_state_changes_once")
+        downgrade(revision="0006_state_changes_once")
         assert not any("one_owner" in r for r in owner_check_refusals(db.engine))
         upgrade()
         assert len(owner_check_refusals(db.engine)) == 2

@@ -18,6 +18,9 @@ import sqlalchemy as sa
 from kmportal.errors import DomainError
 
 ALEMBIC_TABLE = "alembic_version"
+# Tables a freshly migrated database already fills (the page cache's one-row data version):
+# they do not make an instance "not empty".
+BOOKKEEPING_TABLES = frozenset({ALEMBIC_TABLE, "data_version"})
 DUMP_NAMES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 DUMP_FORMATS = {"sqlite": "sqlite3 online backup", "postgresql": "pg_dump custom format"}
 TOOL_TIMEOUT = 6 * 3600

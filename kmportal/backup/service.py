@@ -21,7 +21,7 @@ from pathlib import Path
 from flask import current_app
 
 from kmportal.backup import archive, engines
-from kmportal.backup.engines import ALEMBIC_TABLE, BackupError
+from kmportal.backup.engines import BOOKKEEPING_TABLES, BackupError
 from kmportal.extensions import db
 
 log = logging.getLogger(__name__)
@@ -151,7 +151,9 @@ def _check_compatible(manifest: dict, engine_name: str) -> None:
 
 def _refuse_non_empty(uploads: Path) -> None:
     counts = engines.current_state(db.engine).row_counts
-    filled = {name: rows for name, rows in counts.items() if rows and name != ALEMBIC_TABLE}
+    filled = {
+        name: rows for name, rows in counts.items() if rows and name not in BOOKKEEPING_TABLES
+    }
     if filled:
         sample = ", ".join(f"{name}: {rows}" for name, rows in sorted(filled.items())[:4])
         raise BackupError(

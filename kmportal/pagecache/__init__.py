@@ -21,6 +21,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 
+import sqlalchemy as sa
 from flask import Flask, current_app, g, request, session
 from flask_babel import get_locale
 from flask_login import current_user
@@ -116,7 +117,13 @@ def _serve_from_cache():
         return None
     from kmportal.extensions import db
 
-    data_version = page_cache().versions.read(db.engine)
+    try:
+        data_version = page_cache().versions.read(db.engine)
+    except sa.exc.DBAPIError:
+        # No version to trust (the database is away, or not migrated yet): the page is
+        # rendered as if there were no cache, and a view that needs the database answers
+        # the outage page itself.
+        return None
     if data_version is None:
         return None
     key = (request.host, request.full_path, str(get_locale()))

@@ -1,7 +1,7 @@
 """data version: one row bumped by every committing write (kmportal/pagecache/version.py)
 
-Revision ID: 0007_data_version
-Revises: 0006_attachment_one_owner
+Revision ID: 0003_data_version
+Revises: 0002_transfers
 Create Date: 2026-12-01 20:45:00
 
 """
@@ -9,8 +9,8 @@ Create Date: 2026-12-01 20:45:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_data_version"
-down_revision = "0006_attachment_one_owner"
+revision = "0003_data_version"
+down_revision = "0002_transfers"
 branch_labels = None
 depends_on = None
 

@@ -3,8 +3,8 @@
 The practices whose search document may be behind the database, written in the same
 transaction as their change and replayed after a crash between the commit and the index write.
 
-Revision ID: 0003_search_journal
-Revises: 0002_transfers
+Revision ID: 0004_search_journal
+Revises: 0003_data_version
 Create Date: 2026-12-01 21:30:00
 
 """
@@ -12,8 +12,8 @@ Create Date: 2026-12-01 21:30:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_search_journal"
-down_revision = "0002_transfers"
+revision = "0004_search_journal"
+down_revision = "0003_data_version"
 branch_labels = None
 depends_on = None
 

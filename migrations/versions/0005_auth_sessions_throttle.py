@@ -4,8 +4,8 @@ Every account gets a session token (Flask-Login's alternative id, rotated to sig
 cookie of the account); existing accounts get a fresh random one. The log-in throttle keeps
 its counters in the database, so that every worker process sees the same counts.
 
-Revision ID: 0004_auth_sessions_throttle
-Revises: 0003_search_journal
+Revision ID: 0005_auth_sessions_throttle
+Revises: 0004_search_journal
 Create Date: 2026-12-01 20:30:00
 
 """
@@ -15,8 +15,8 @@ import secrets
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_auth_sessions_throttle"
-down_revision = "0003_search_journal"
+revision = "0005_auth_sessions_throttle"
+down_revision = "0004_search_journal"
 branch_labels = None
 depends_on = None
 

@@ -8,8 +8,8 @@ others are cancelled with the reason; the latest pending change stays and the ol
 closed as superseded; the extra pending scheduled follow-ups are dropped; and a transfer
 whose two countries both confirmed gets the day it was fully confirmed.
 
-Revision ID: 0005_state_changes_once
-Revises: 0004_auth_sessions_throttle
+Revision ID: 0006_state_changes_once
+Revises: 0005_auth_sessions_throttle
 Create Date: 2026-12-01 20:40:00
 
 """
@@ -19,8 +19,8 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_state_changes_once"
-down_revision = "0004_auth_sessions_throttle"
+revision = "0006_state_changes_once"
+down_revision = "0005_auth_sessions_throttle"
 branch_labels = None
 depends_on = None
 

@@ -3,8 +3,8 @@
 An attachment belongs either to a practice (a document) or to a follow-up (evidence of a
 transfer), never to both and never to neither. Until now only the code kept that rule.
 
-Revision ID: 0006_attachment_one_owner
-Revises: 0005_state_changes_once
+Revision ID: 0007_attachment_one_owner
+Revises: 0006_state_changes_once
 Create Date: 2026-12-01 21:15:00
 
 """
@@ -12,8 +12,8 @@ Create Date: 2026-12-01 21:15:00
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0006_attachment_one_owner"
-down_revision = "0005_state_changes_once"
+revision = "0007_attachment_one_owner"
+down_revision = "0006_state_changes_once"
 branch_labels = None
 depends_on = None
 
