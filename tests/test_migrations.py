@@ -87,6 +87,8 @@ def test_downgrade_to_base_and_upgrade_again_on_sqlite(tmp_path):
     with app.app_context():
         upgrade()
     assert schema_differences(app) == []
+
+
 def test_attachments_have_exactly_one_owner_on_sqlite(tmp_path):
     app = upgrade_empty_database(f"sqlite:///{tmp_path / 'migrated.sqlite3'}", tmp_path)
     assert_one_owner_enforced_and_reversible(app)

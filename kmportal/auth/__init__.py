@@ -14,6 +14,9 @@ def init_app(app) -> None:
     login_manager.login_message = _l("Please sign in to continue.")
     login_manager.login_message_category = "info"
     sessions.init_app(app)  # the user loader: by session token (sessions.py)
+    from kmportal.auth.service import may_manage_accounts
+
+    app.jinja_env.globals["may_manage_accounts"] = may_manage_accounts
     app.register_blueprint(bp)
     app.register_blueprint(users_bp)
     app.cli.add_command(users_cli)

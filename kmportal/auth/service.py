@@ -172,6 +172,11 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     db.session.commit()
 
 
+def may_manage_accounts(user) -> bool:
+    """The secretariat (and administrators) manage accounts."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_secretariat)
+
+
 def require_secretariat(user) -> None:
     if not getattr(user, "is_authenticated", False) or not user.is_secretariat:
         raise PermissionDenied(_l("Only the Technical Secretariat can do this."))

@@ -116,20 +116,12 @@ def check() -> VectorDrift | None:
 _filling = threading.Lock()
 
 
-def fill_missing_in_background(reading) -> None:
+def fill_missing_in_background(reading, stored: int) -> None:
     """Vectors missing for documents of the index (a lost file, a crash after a commit)
-    are computed in a background thread; searches go on meanwhile."""
-    vectors = store()
-    if vectors is None or not _filling.acquire(blocking=False):
+    are computed in a background thread; searches go on meanwhile. `stored`: how many
+    vectors the store holds."""
+    if stored >= len(reading.all_docs()) or not _filling.acquire(blocking=False):
         return
-    try:
-        stored = len(vectors.loaded().ids)
-        if stored >= len(reading.all_docs()):
-            _filling.release()
-            return
-    except Exception:
-        _filling.release()
-        raise
     app = current_app._get_current_object()
 
     def run() -> None:
@@ -187,9 +179,11 @@ def neighbours_of_text(reading, text: str, scope) -> list[int]:
     vectors = store()
     if vectors is None or not text.strip() or (scope is not None and not scope):
         return []
-    fill_missing_in_background(reading)
+    loaded = vectors.loaded()
+    fill_missing_in_background(reading, len(loaded.ids))
     vector = _query_vectors.get(vectors.encoder, text)
-    found = vectors.nearest(vector, _allowed_ids(reading, scope), NEIGHBOURS, QUERY_FLOOR)
+    allowed = _allowed_ids(reading, scope)
+    found = vectors.nearest(vector, allowed, NEIGHBOURS, QUERY_FLOOR, loaded)
     return _as_docnums(reading, found)
 
 

@@ -53,10 +53,20 @@ class VectorStore:
         self.encoder = encoder
         self._loaded = _Loaded()
         self._guard = threading.Lock()
+        self._prepared = False  # schema and model checked in this process
 
     def _connect(self) -> sqlite3.Connection:
+        """A connection to the file; the schema and the model are checked once per process
+        (and again if the file went away), not on every search."""
+        fresh = not self.path.exists()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        if fresh or not self._prepared:
+            self._prepare(connection)
+            self._prepared = True
+        return connection
+
+    def _prepare(self, connection: sqlite3.Connection) -> None:
         connection.execute("PRAGMA journal_mode=WAL")
         connection.executescript(_SCHEMA)
         model = connection.execute("SELECT value FROM meta WHERE key = 'model'").fetchone()
@@ -69,7 +79,6 @@ class VectorStore:
                 (self.encoder.name,),
             )
             connection.execute("COMMIT")
-        return connection
 
     # Writing ---------------------------------------------------------------------------
 
@@ -193,10 +202,12 @@ class VectorStore:
         )
         return _Loaded(latest_seq, ids, {pid: row for row, pid in enumerate(ids)}, matrix)
 
-    def nearest(self, vector: np.ndarray, allowed: set[int] | None, limit: int, floor: float):
+    def nearest(
+        self, vector: np.ndarray, allowed: set[int] | None, limit: int, floor: float, loaded=None
+    ):
         """(practice id, cosine) of the closest stored practices among `allowed` (None: all),
-        at least `floor` similar, best first."""
-        loaded = self.loaded()
+        at least `floor` similar, best first (in `loaded`, when the caller has it already)."""
+        loaded = loaded or self.loaded()
         if loaded.matrix is None or not loaded.ids:
             return []
         similarities = loaded.matrix @ vector.astype(np.float32)

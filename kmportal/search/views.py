@@ -10,7 +10,7 @@ from flask_login import current_user
 from kmportal.practices import enum_label
 from kmportal.practices.enums import LANGUAGE_NAMES, Label, Theme
 from kmportal.reference import queries as reference
-from kmportal.search import service
+from kmportal.search import service, similar
 from kmportal.search.facets import SearchRequest
 
 bp = Blueprint("search", __name__, template_folder="templates")
@@ -71,4 +71,4 @@ def language_name(code: str) -> str:
 
 def similar_for_template(practice):
     """Jinja global for search/_similar.html, included on every practice page."""
-    return service.similar_practices(current_user, practice)
+    return similar.similar_practices(current_user, practice)

@@ -103,6 +103,16 @@ def sides_to_confirm(user, transfer: Transfer) -> list[Side]:
     return [side for side in sides if side is not None and transfer.confirmation(side) is None]
 
 
+def confirming_country(user, transfer: Transfer):
+    """The country a focal point confirms for (None for the secretariat, who chooses)."""
+    if can(user, "confirm_on_behalf", transfer):
+        return None
+    side = transfer.side_of(user.country_code)
+    if side is None:
+        return None
+    return transfer.provider if side is Side.PROVIDER else transfer.recipient
+
+
 def _confirmation_date(transfer: Transfer, on: date | str | None, today: date) -> date:
     errors: dict[str, object] = {}
     on = transfer_data.parse_date(on, "on", errors) or today

@@ -119,6 +119,13 @@ TRAINING_PERMISSIONS: dict[str, Callable[..., bool]] = {
         _secretariat(user) or (_signed_in(user) and user.country_code is not None)
     ),
     "manage_participants": _secretariat,
+    # The "I took part" button: a focal point's own participation, not yet recorded.
+    "join_self": lambda user, training: (
+        _signed_in(user)
+        and user.country_code is not None
+        and training is not None
+        and training.participant(user) is None
+    ),
 }
 
 

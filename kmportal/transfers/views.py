@@ -56,6 +56,7 @@ def index():
         "transfers/list.html",
         page=page,
         filters=filters,
+        can=lambda action: can(current_user, action),
         target=target,
         counts=lambda transfer: counts_toward_target(transfer, target),
         countries=reference.member_countries(),
@@ -192,6 +193,7 @@ def confirm(transfer_id: int):
         transfer=transfer,
         form=form,
         on_behalf=can(current_user, "confirm_on_behalf", transfer),
+        confirming_for=confirmations.confirming_country(current_user, transfer),
     ), status
 
 

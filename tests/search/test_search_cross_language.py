@@ -8,8 +8,8 @@ import pytest
 
 from kmportal.search import service
 from kmportal.search.facets import SearchRequest
-from kmportal.search.plan import edit_distance, max_typos
 from kmportal.search.thesaurus import Thesaurus, ThesaurusError, read_thesaurus
+from kmportal.search.typos import edit_distance, max_typos
 from tests.search.helpers import ANONYMOUS, found, notices, page_ids
 
 

@@ -9,7 +9,8 @@ import pytest
 
 from kmportal import create_app
 from kmportal.extensions import db
-from kmportal.search import embeddings, semantic, service
+from kmportal.search import embeddings, semantic
+from kmportal.search.similar import similar_practices
 from tests.conftest import base_config
 from tests.search.helpers import ANONYMOUS, found
 
@@ -93,7 +94,7 @@ def test_similar_practices_cross_languages(practice, index):
         description="On the coast, boys used to go out with their fathers.",
     )
     practice("BR", language="pt", **COFFEE)
-    similar = service.similar_practices(ANONYMOUS, spanish)
+    similar = similar_practices(ANONYMOUS, spanish)
     assert similar and similar[0].id == english.id
 
 

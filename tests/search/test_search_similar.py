@@ -2,6 +2,7 @@
 first."""
 
 from kmportal.search import service
+from kmportal.search.similar import similar_practices
 from tests.search.helpers import ANONYMOUS
 
 
@@ -26,7 +27,7 @@ def test_similar_practices_put_other_countries_first(client, practice):
     )
     practice("MX", title="Pesca artesanal segura", language="es", summary="Lanchas.")
     service.ensure_index()
-    similar = service.similar_practices(ANONYMOUS, shown)
+    similar = similar_practices(ANONYMOUS, shown)
     assert [p.id for p in similar][:2] == [abroad.id, same_country.id]
     assert shown.id not in [p.id for p in similar]
     html = client.get(f"/practices/{shown.id}").get_data(as_text=True)
@@ -36,6 +37,6 @@ def test_similar_practices_put_other_countries_first(client, practice):
 
 def test_similar_practices_come_from_the_index_kept_in_step(client, practice, index):
     shown = practice("CO", title="Cooperativas de café", language="es")
-    assert service.similar_practices(ANONYMOUS, shown) == []
+    assert similar_practices(ANONYMOUS, shown) == []
     other = practice("PE", title="Cooperativas de café peruanas", language="es")
-    assert [p.id for p in service.similar_practices(ANONYMOUS, shown)] == [other.id]
+    assert [p.id for p in similar_practices(ANONYMOUS, shown)] == [other.id]

@@ -6,6 +6,7 @@ import pytest
 from kmportal.practices.permissions import can
 from kmportal.search import service
 from kmportal.search.facets import SearchRequest
+from kmportal.search.similar import similar_practices
 from tests.search.helpers import ANONYMOUS, found, page_ids
 
 STATES = ("draft", "submitted", "returned", "published", "archived")
@@ -78,5 +79,5 @@ def test_similar_practices_respect_visibility(practice, focal):
     practice("BR", "draft", title="Cooperativas de café en borrador rural", language="es")
     visible = practice("PE", title="Cooperativas de café con escuela", language="es")
     service.ensure_index()
-    assert [p.id for p in service.similar_practices(ANONYMOUS, shown)] == [visible.id]
-    assert len(service.similar_practices(focal("BR"), shown)) == 2
+    assert [p.id for p in similar_practices(ANONYMOUS, shown)] == [visible.id]
+    assert len(similar_practices(focal("BR"), shown)) == 2
