@@ -56,6 +56,13 @@ def claim(record: Any, expected: Mapping[str, Any], values: Mapping[str, Any], r
         setattr(record, name, value)
 
 
+def hold(record: Any, column: str, refusal) -> None:
+    """Rewrite one column as this request read it (the row is then locked until the commit):
+    a change decided on that value is refused if another request moved it meanwhile."""
+    value = getattr(record, column)
+    claim(record, {column: value}, {column: value}, refusal)
+
+
 def is_unique_violation(error: sa.exc.IntegrityError) -> bool:
     """True for a unique (or primary key) constraint refusing a row, on SQLite and PostgreSQL."""
     original = error.orig

@@ -16,7 +16,7 @@ from kmportal.attachments import service as attachments
 from kmportal.attachments.models import Attachment
 from kmportal.audit import service as audit
 from kmportal.audit.models import utcnow
-from kmportal.concurrency import claim, unique_or
+from kmportal.concurrency import claim, hold, unique_or
 from kmportal.errors import (
     Conflict,
     InvalidTransition,
@@ -305,7 +305,7 @@ def _move(user, practice, target, action, changes=None, note=None, **values) -> 
 def _hold_state(practice: Practice) -> None:
     """Rewrite the practice's state as read (its row locked until the commit): a change
     decided on that state is refused if a step moved the practice meanwhile."""
-    claim(practice, {"state": practice.state}, {"state": practice.state}, _changed_meanwhile())
+    hold(practice, "state", _changed_meanwhile())
 
 
 def _changed_meanwhile() -> Conflict:

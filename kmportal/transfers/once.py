@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from kmportal.concurrency import claim
+from kmportal.concurrency import hold
 from kmportal.errors import Conflict, ValidationError
 from kmportal.extensions import db
 from kmportal.transfers.enums import TransferStatus
@@ -56,7 +56,7 @@ def _duplicate_message(transfer_id: int) -> ValidationError:
 def hold_status(transfer: Transfer) -> None:
     """Rewrite the transfer's status as read (its row locked until the commit): a change
     decided on that status is refused if a step moved the transfer meanwhile."""
-    claim(transfer, {"status": transfer.status}, {"status": transfer.status}, changed_meanwhile())
+    hold(transfer, "status", changed_meanwhile())
 
 
 def changed_meanwhile() -> Conflict:
