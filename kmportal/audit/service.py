@@ -5,9 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from blinker import Namespace
 
 from kmportal.audit.models import AuditEvent
 from kmportal.extensions import db
+
+#: Sent with every audit event as it is added, inside the writer's transaction, so that
+#: what follows from an event (a notification, a suggestion to a needing country) is written
+#: in the same transaction as its cause and rolls back with it. Receivers get the event
+#: (sender) and ``actor=``; they add rows to ``db.session`` and never commit.
+recorded = Namespace().signal("audit-event-recorded")
 
 
 def record(
@@ -28,6 +35,7 @@ def record(
         note=note,
     )
     db.session.add(event)
+    recorded.send(event, actor=actor)
     return event
 
 
