@@ -26,6 +26,11 @@ from kmportal.search.plan import QueryPlan
 RRF_K = 10
 # Any match of a clause is worth this share of the best match of it.
 SCORE_FLOOR = 0.3
+# A clause matched by more than this share of the documents (child labour, in a catalogue
+# of child labour practices) is "common": a practice may miss it without losing its rank,
+# as long as it matches the query's other clauses (Lucene's CommonTermsQuery idea). It still
+# adds to the score of the practices that match it.
+COMMON_SHARE = 0.5
 LEXICAL_WEIGHT = 1.0
 SEMANTIC_WEIGHT = 2.0
 # The gap between rank 1 and rank 40 of one leg: the unit of the bonuses below.
@@ -45,8 +50,9 @@ def required_clauses(count: int) -> int:
 @dataclass(frozen=True)
 class Ranked:
     docnum: int
-    missing: int  # clauses of its best side it does not match: 0 = every one
+    missing: int  # decisive clauses of its best side it does not match: 0 = every one
     score: float
+    every_clause: bool = True  # it matches the common clauses too (shown as a full match)
 
 
 def lexical(searcher, plan: QueryPlan, scope: Iterable[int] | None) -> list[Ranked]:
@@ -54,27 +60,29 @@ def lexical(searcher, plan: QueryPlan, scope: Iterable[int] | None) -> list[Rank
     allow = None if scope is None else set(scope)
     if allow is not None and not allow:
         return []  # Whoosh reads an empty filter as no filter: answer "nothing" ourselves
-    best: dict[int, tuple[int, float]] = {}
+    best: dict[int, tuple[int, float, bool]] = {}
     for side in plan.sides:
         excluded = _matching(searcher, side.excluded, allow)
         for docnum, key in _side_keys(searcher, side, allow, excluded).items():
             previous = best.get(docnum)
             if previous is None or (key[0], -key[1]) < (previous[0], -previous[1]):
                 best[docnum] = key
-    ranked = [Ranked(docnum, missing, score) for docnum, (missing, score) in best.items()]
+    ranked = [Ranked(docnum, *key) for docnum, key in best.items()]
     ranked.sort(key=lambda r: (r.missing, -r.score, r.docnum))
     return ranked
 
 
-def _side_keys(searcher, side, allow, excluded: set[int]) -> dict[int, tuple[int, float]]:
+def _side_keys(searcher, side, allow, excluded: set[int]) -> dict[int, tuple[int, float, bool]]:
     if not side.clauses:  # only exclusions ("-mining"): everything but them
         everything = allow if allow is not None else set(searcher.reader().all_doc_ids())
-        return {docnum: (0, 0.0) for docnum in everything - excluded}
+        return {docnum: (0, 0.0, True) for docnum in everything - excluded}
     matched: dict[int, int] = {}
+    decisive_matched: dict[int, int] = {}
     scores: dict[int, float] = {}
-    total = max(searcher.doc_count(), 1)
-    for clause in side.clauses:
-        hits = searcher.search(clause.query, filter=allow, limit=None).top_n
+    total = max(len(allow) if allow is not None else searcher.doc_count(), 1)
+    results = [searcher.search(c.query, filter=allow, limit=None).top_n for c in side.clauses]
+    decisive = [len(hits) <= COMMON_SHARE * total for hits in results]
+    for hits, counts in zip(results, decisive, strict=True):
         if not hits:
             continue
         # A clause weighs by how rare it is (a concept every practice names, such as child
@@ -83,11 +91,14 @@ def _side_keys(searcher, side, allow, excluded: set[int]) -> dict[int, tuple[int
         best = hits[0][0] or 1.0
         for score, docnum in hits:
             matched[docnum] = matched.get(docnum, 0) + 1
+            if counts:
+                decisive_matched[docnum] = decisive_matched.get(docnum, 0) + 1
             strength = SCORE_FLOOR + (1 - SCORE_FLOOR) * score / best
             scores[docnum] = scores.get(docnum, 0.0) + weight * strength
-    count, required = len(side.clauses), required_clauses(len(side.clauses))
+    count, required, rank_by = len(results), required_clauses(len(results)), sum(decisive)
+    # Missing a common clause costs a practice nothing in its rank (only its score).
     return {
-        docnum: (count - hits, scores[docnum])
+        docnum: (rank_by - decisive_matched.get(docnum, 0), scores[docnum], hits == count)
         for docnum, hits in matched.items()
         if hits >= required and docnum not in excluded
     }

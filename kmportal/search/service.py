@@ -312,7 +312,7 @@ def _ranked_docs(reading, plan: QueryPlan, visible) -> tuple[list[int], set[int]
         docs = _by_date(searcher, reading.all_docs() if visible is None else visible)
         return docs, set(docs)
     lexical_hits = ranking.lexical(searcher, plan, visible)
-    complete = {hit.docnum for hit in lexical_hits if hit.missing == 0}
+    complete = {hit.docnum for hit in lexical_hits if hit.missing == 0 and hit.every_clause}
     semantic_hits: list[int] = []
     if not plan.precise:
         # Boolean logic (OR, NOT, -word, parentheses) is answered by the words alone: a
