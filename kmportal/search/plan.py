@@ -253,8 +253,7 @@ class _Builder:
         """Clauses for a run of plain words: concepts first, then the remaining words."""
         if not run:
             return []
-        words = [self._corrected(item.text) for item in run]
-        matches = self.thesaurus.find([w.lower() for w in words]) if self.thesaurus else []
+        words, matches = self._concepts_of(run)
         clauses: list[Clause] = []
         position = 0
         for match in [*matches, None]:
@@ -268,6 +267,16 @@ class _Builder:
             clauses.append(self._concept_clause(match, run, words))
             position = match.last + 1
         return clauses
+
+    def _concepts_of(self, run: list[_Item]) -> tuple[list[str], list]:
+        """The run's words, corrected where needed, and the concepts they name. A word that
+        is part of a concept's label as typed ("canne à sucre") is a known word, never a
+        typo to correct, even when no practice uses it."""
+        typed = [item.text for item in run]
+        find = self.thesaurus.find if self.thesaurus else (lambda _words: [])
+        named = {i for m in find([w.lower() for w in typed]) for i in range(m.first, m.last + 1)}
+        words = [w if i in named else self._corrected(w) for i, w in enumerate(typed)]
+        return words, find([w.lower() for w in words])
 
     def _word_clause(self, typed: str, corrected: str) -> Clause | None:
         if typed.lower() in COMMON_WORDS or len(typed) < 2:

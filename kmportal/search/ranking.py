@@ -3,7 +3,8 @@
 Lexical: within a side, a practice's rank key is (clauses it misses, score): practices that
 match every clause come first, then those that miss one, and so on, down to the fewest
 clauses a side requires (`required_clauses`). The score is the sum of the clauses' BM25F
-scores, so a close match of a long natural query is never dropped for one missing word.
+scores, so a close match of a long natural query is never dropped for one missing word. A
+clause most practices match (`COMMON_SHARE`) adds to the score but is not counted as missed.
 Sides joined by OR compete: each practice takes its best side.
 
 Fusion: weighted reciprocal rank fusion (Cormack, Clarke and Büttcher, SIGIR 2009) of the

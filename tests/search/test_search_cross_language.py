@@ -91,6 +91,40 @@ def test_one_missing_word_ranks_a_practice_after_the_complete_matches(practice, 
     assert [hit.complete for hit in hits] == [True, False]
 
 
+def test_a_clause_most_practices_match_does_not_decide_the_rank(practice, index):
+    # "trabajo infantil" is in most practices of this catalogue: the one about fishing that
+    # never says it outranks a complete match that mentions fishing in passing.
+    for number in range(7):
+        practice("CO", title=f"Trabajo infantil {number} en la ciudad", language="es")
+    passing = practice(
+        "PE",
+        title="Trabajo infantil rural",
+        description="Talleres en escuelas rurales. " * 30 + "Se habló también de la pesca.",
+        language="es",
+    )
+    fishing = practice(
+        "HN",
+        title="Pesca segura sin niños en el mar",
+        summary="Las cooperativas de pesca acuerdan que ningún niño embarca en la pesca.",
+        language="es",
+    )
+    ranked = found(ANONYMOUS, "trabajo infantil pesca")
+    assert ranked[:2] == [fishing.id, passing.id]
+    hits = service.search(ANONYMOUS, SearchRequest(text="trabajo infantil pesca")).hits
+    # It is still shown as missing a word.
+    assert [hit.complete for hit in hits[:2]] == [False, True]
+
+
+def test_a_word_of_a_concepts_label_is_never_corrected(practice, index):
+    # No practice says "canne", and "cane" is one edit away: the French label is still read
+    # as the concept sugar cane, not as a typo of "cane".
+    spanish = practice("SV", title="Zafra sin niños en la caña de azúcar", language="es")
+    english = practice("BZ", title="Sugar cane farmers keep children in school", language="en")
+    results = service.search(ANONYMOUS, SearchRequest(text="canne à sucre"))
+    assert {hit.practice.id for hit in results.hits} == {spanish.id, english.id}
+    assert results.suggestion is None
+
+
 def test_or_joins_whole_sides(practice, index):
     both = practice("CO", title="Pesca y minería", language="es")
     mining_school = practice("PE", title="Escuela minera", language="es")
