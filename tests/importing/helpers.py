@@ -6,6 +6,8 @@ import csv
 import io
 import json
 
+from flask_babel import force_locale
+
 from kmportal.practices.enums import Criterion
 from kmportal.practices.importing.service import ImportOptions, import_practices
 
@@ -47,8 +49,11 @@ def json_bytes(rows) -> bytes:
     return json.dumps(rows, ensure_ascii=False).encode()
 
 
-def run(user, data: bytes, filename="practices.csv", **options):
-    return import_practices(user, io.BytesIO(data), ImportOptions(filename=filename, **options))
+def run(user, data: bytes, filename="practices.csv", locale="en", **options):
+    """The import's report, its messages in `locale` (English unless told)."""
+    with force_locale(locale):
+        options = ImportOptions(filename=filename, **options)
+        return import_practices(user, io.BytesIO(data), options)
 
 
 def row(**overrides) -> dict:
