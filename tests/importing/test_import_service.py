@@ -1,6 +1,7 @@
 """The import goes through the practices service: drafts of the row's country, published
 rows for the secretariat's scored rows, updates by external id, all or nothing."""
 
+import pytest
 import sqlalchemy as sa
 
 from kmportal.audit.models import AuditEvent
@@ -119,3 +120,21 @@ def test_errors_use_the_files_column_names_and_language(focal_br):
     report = run(focal_br, csv_bytes([{"External ID": "a", "Title": "", "Theme": "peti"}]))
     errors = report.to_dict()["rows"][0]["errors"]
     assert "Title" in errors and "Summary" not in errors and "summary" in errors
+
+
+def test_messages_in_the_callers_language(focal_br):
+    report = run(focal_br, csv_bytes([row(country="Colombia")]), locale="fr")
+    assert report.to_dict()["rows"][0]["errors"]["country"] == (
+        "Vous ne pouvez importer que des pratiques de votre propre pays (BR)."
+    )
+
+
+def test_external_id_is_unique_per_source_in_the_database(focal_br):
+    run(focal_br, csv_bytes([row()]))
+    practice_id = db.session.scalar(sa.select(Practice.id))
+    db.session.add(
+        PracticeExternalId(source="import", external_id="ilo-1", practice_id=practice_id)
+    )
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.flush()
+    db.session.rollback()

@@ -14,8 +14,17 @@ from flask_babel import gettext as _
 from kmportal.auth.models import User
 from kmportal.errors import DomainError
 from kmportal.extensions import db
+from kmportal.practices.enums import PracticeState
 from kmportal.practices.importing import readers
-from kmportal.practices.importing.report import REFUSED, ImportReport, RowResult
+from kmportal.practices.importing.report import (
+    CREATED,
+    HELD,
+    REFUSED,
+    UNCHANGED,
+    UPDATED,
+    ImportReport,
+    RowResult,
+)
 from kmportal.practices.importing.service import ImportOptions, import_practices
 
 practices_cli = AppGroup("practices", help="Practices: bulk import.")
@@ -54,7 +63,7 @@ def import_command(file, email, dry_run, skip_bad_rows, fmt, encoding, source, a
             click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         else:
             _summary(report)
-    if report.error or (report.refused and not report.committed and not dry_run):
+    if report.error or (report.refused and not skip_bad_rows):
         raise SystemExit(1)
 
 
@@ -63,40 +72,40 @@ class _RowPrinter:
         self.quiet = quiet
 
     def __call__(self, result: RowResult) -> None:
-        if result.outcome != REFUSED:
-            if not self.quiet:
-                click.echo(
-                    _(
-                        "Row %(row)d: %(outcome)s (%(state)s) %(title)s",
-                        row=result.row,
-                        outcome=_outcome(result.outcome),
-                        state=result.state,
-                        title=result.title,
-                    )
-                )
-            return
-        click.echo(_("Row %(row)d: refused", row=result.row), err=True)
-        for column, message in result.errors.items():
-            click.echo(f"    {column or '*'}: {message}", err=True)
+        if result.outcome == REFUSED:
+            click.echo(_("Row %(row)d: refused", row=result.row), err=True)
+            for column, message in result.errors.items():
+                click.echo(f"    {column or '*'}: {message}", err=True)
+        elif not self.quiet:
+            state = PracticeState(result.state).label if result.state else ""
+            click.echo(_line(result.outcome, row=result.row, state=state, title=result.title))
 
 
-def _outcome(outcome: str) -> str:
-    return {
-        "created": _("created"),
-        "updated": _("updated"),
-        "unchanged": _("unchanged"),
-        "held_for_review": _("held for review"),
-        "refused": _("refused"),
-    }[outcome]
+def _line(outcome: str, **values) -> str:
+    if outcome == CREATED:
+        return _("Row %(row)d: created (%(state)s): %(title)s", **values)
+    if outcome == UPDATED:
+        return _("Row %(row)d: updated (%(state)s): %(title)s", **values)
+    if outcome == UNCHANGED:
+        return _("Row %(row)d: unchanged (%(state)s): %(title)s", **values)
+    return _("Row %(row)d: change held for review: %(title)s", **values)
 
 
 def _summary(report: ImportReport) -> None:
     if report.error:
         click.echo(report.error, err=True)
-    counts = ", ".join(
-        f"{_outcome(name)}: {count}" for name, count in sorted(report.counts.items())
+    counts = report.counts
+    click.echo(
+        _(
+            "Created: %(created)d; updated: %(updated)d; unchanged: %(unchanged)d; held for"
+            " review: %(held)d; refused: %(refused)d.",
+            created=counts[CREATED],
+            updated=counts[UPDATED],
+            unchanged=counts[UNCHANGED],
+            held=counts[HELD],
+            refused=counts[REFUSED],
+        )
     )
-    click.echo(counts or _("No rows."))
     if report.committed:
         click.echo(_("Imported: the changes are saved."))
     elif report.dry_run and not report.error:
