@@ -8,6 +8,7 @@ column names.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,9 +63,13 @@ class Header:
         return self.name(FIELD_TO_COLUMN.get(service_field, service_field)) if service_field else ""
 
 
+BY_FOLDED = {**{fold(column): column for column in COLUMNS}, **ALIASES}
+
+
+@functools.lru_cache(maxsize=1024)
 def column_of(name: str) -> str | None:
-    key = fold(name)
-    return ALIASES.get(key) or next((c for c in COLUMNS if fold(c) == key), None)
+    """The column a name in the file stands for (any case, `_` or spaces), or None."""
+    return BY_FOLDED.get(fold(name))
 
 
 def resolve_header(names) -> Header:

@@ -10,6 +10,7 @@ spelling that two values share is refused as ambiguous rather than guessed.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -33,11 +34,19 @@ def fold(text: str) -> str:
     return " ".join(re.sub(r"[_\-]+", " ", bare.casefold()).split())
 
 
+@functools.lru_cache(maxsize=4096)
+def _fold_cached(text: str) -> str:
+    return fold(text)
+
+
 @dataclass
 class Vocabulary:
     """Spelling (folded) -> code, per field; AMBIGUOUS where two codes share a spelling."""
 
     terms: dict[str, dict[str, object]] = field(default_factory=dict)
+    # The member countries, held for the import's length: the session's identity map keeps
+    # only what is referenced, and every row's cleaning looks its country up.
+    countries: list = field(default_factory=list)
 
     def add(self, kind: str, spelling: str, code: str) -> None:
         table = self.terms.setdefault(kind, {})
@@ -49,7 +58,7 @@ class Vocabulary:
 
     def lookup(self, kind: str, spelling: str) -> str | None | object:
         """The code, None when unknown, AMBIGUOUS when it could be several."""
-        return self.terms.get(kind, {}).get(fold(spelling))
+        return self.terms.get(kind, {}).get(_fold_cached(spelling))
 
 
 ENUMS = {"theme": Theme, "sectors": Sector, "outcomes": StrategicOutcome, "actors": Actor}
@@ -77,7 +86,8 @@ def build() -> Vocabulary:
 
 
 def _add_countries(vocabulary: Vocabulary) -> None:
-    for country in db.session.scalars(sa.select(Country)):
+    vocabulary.countries = list(db.session.scalars(sa.select(Country)))
+    for country in vocabulary.countries:
         names = [country.name_es, country.name_en, country.name_pt, country.name_fr]
         record = pycountry.countries.get(alpha_2=country.code)
         if record is not None:
@@ -88,5 +98,5 @@ def _add_countries(vocabulary: Vocabulary) -> None:
             vocabulary.add("country", record.alpha_3, country.code)
         for name in names:
             vocabulary.add("country", name or "", country.code)
-    for country in db.session.scalars(sa.select(Country)):  # codes win over names
+    for country in vocabulary.countries:  # codes win over names
         vocabulary.terms.setdefault("country", {})[fold(country.code)] = country.code
