@@ -153,3 +153,32 @@ def test_xlsx(focal_br):
     report = run(focal_br, xlsx_bytes([row(), row(external_id="b")]), filename="a.xlsx")
     assert report.committed and report.counts["created"] == 2, report.to_dict()
     assert db.session.scalar(sa.select(Practice.period_start).limit(1)) == 2010
+
+
+def test_same_column_twice_and_empty_header_cells(focal_br):
+    assert "twice" in run(focal_br, b"title,title\nx,y\n").error
+    trailing = csv_bytes([row()]).replace(b"\n", b",,\n")
+    assert run(focal_br, trailing, dry_run=True).counts["created"] == 1
+    under_no_name = csv_bytes([row()]).replace(b"\n", b",,x\n", 2).replace(b",,x\n", b",,\n", 1)
+    report = run(focal_br, under_no_name, dry_run=True)
+    assert "more cells" in report.to_dict()["rows"][0]["errors"][""]
+
+
+def test_a_conflict_midway_stops_the_import_with_nothing_written(focal_br, monkeypatch):
+    from kmportal.errors import Conflict
+    from kmportal.practices import service as practices
+
+    create = practices.create_practice
+    calls = []
+
+    def create_then_conflict(user, values):
+        calls.append(1)
+        if len(calls) == 2:  # what claim() does when someone else moved the record
+            db.session.rollback()
+            raise Conflict("Someone has just changed this practice.")
+        return create(user, values)
+
+    monkeypatch.setattr(practices, "create_practice", create_then_conflict)
+    report = run(focal_br, csv_bytes([row(), row(external_id="b")]), skip_bad_rows=True)
+    assert report.error == "Someone has just changed this practice." and not report.committed
+    assert nothing_written()

@@ -138,3 +138,10 @@ def test_external_id_is_unique_per_source_in_the_database(focal_br):
     with pytest.raises(sa.exc.IntegrityError):
         db.session.flush()
     db.session.rollback()
+
+
+def test_focal_point_cannot_move_its_practice_to_another_country(focal_br):
+    run(focal_br, csv_bytes([row()]))
+    report = run(focal_br, csv_bytes([row(country="CO", title="Movida")]))
+    assert report.refused == 1 and report.to_dict()["rows"][0]["status"] == 403
+    assert db.session.scalar(sa.select(Practice.country_code)) == "BR"

@@ -160,7 +160,7 @@ def _csv(stream: _Counted, encoding: str) -> Iterator[Record]:
     delimiter = max(",;\t", key=first.count)
     reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter)
     try:
-        header = [name.strip() for name in next(reader)]
+        header = _header(next(reader))
         for values in reader:
             if not any(value.strip() for value in values):
                 continue
@@ -177,9 +177,31 @@ def _csv(stream: _Counted, encoding: str) -> Iterator[Record]:
 
 
 def _pair(header: list[str], values: list, _row: int) -> dict[str, Any]:
-    if len(values) > len(header) and any(str(v).strip() for v in values[len(header) :]):
-        return {**dict(zip(header, values, strict=False)), EXTRA_CELLS: values[len(header) :]}
-    return dict(itertools.zip_longest(header, values[: len(header)], fillvalue=""))
+    """The row's cells by column name; cells under no name (past the header, or under an
+    empty header cell) are kept aside only when they hold something."""
+    record: dict[str, Any] = {}
+    extra = []
+    for i, value in enumerate(values):
+        name = header[i] if i < len(header) else ""
+        if name:
+            record[name] = value
+        elif str(value).strip():
+            extra.append(value)
+    for name in header[len(values) :]:
+        if name:
+            record[name] = ""
+    if extra:
+        record[EXTRA_CELLS] = extra
+    return record
+
+
+def _header(values: list) -> list[str]:
+    header = [str(value).strip() for value in values]
+    named = [name for name in header if name]
+    for name in named:
+        if named.count(name) > 1:
+            raise ImportFileError(_l("The column “%(name)s” appears twice.", name=name), 1)
+    return header
 
 
 # XLSX --------------------------------------------------------------------------------------
@@ -201,7 +223,7 @@ def _xlsx(stream: _Counted, _encoding: str) -> Iterator[Record]:
             if not any(values):
                 continue
             if header is None:
-                header = [value.strip() for value in values]
+                header = _header(values)
                 continue
             yield number, _pair(header, values, number)
         if header is None:

@@ -168,13 +168,13 @@ def _apply(user, number: int, converted: columns.Converted, source: str) -> RowR
     link = None
     if converted.external_id:
         link = db.session.get(PracticeExternalId, (source, converted.external_id))
+    _check_country(user, converted.values)
     if link is not None:
         practice = practices.get_practice(user, link.practice_id, "edit")
         values = {**practices.values_to_edit(user, practice), **converted.values}
         outcome = practices.update_practice(user, practice, values).outcome.value
         outcome = {"applied": UPDATED, "unchanged": UNCHANGED}.get(outcome, HELD)
     else:
-        _check_country(user, converted.values)
         practice = practices.create_practice(user, converted.values)
         outcome = CREATED
         if converted.external_id:
