@@ -182,3 +182,9 @@ def test_a_conflict_midway_stops_the_import_with_nothing_written(focal_br, monke
     report = run(focal_br, csv_bytes([row(), row(external_id="b")]), skip_bad_rows=True)
     assert report.error == "Someone has just changed this practice." and not report.committed
     assert nothing_written()
+
+
+def test_json_item_too_long(focal_br):
+    data = b'[{"title": "a"}, {"title": "' + b"x" * 1_100_000 + b'"}]'
+    report = run(focal_br, data, filename="a.json")
+    assert "Item 2 of the list is longer than" in report.error and report.error_row == 2

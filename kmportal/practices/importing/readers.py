@@ -310,8 +310,8 @@ class _JsonList:
         if self._peek() == "]":
             self.pos += 1
         else:
-            while True:
-                yield self._value()
+            for number in itertools.count(1):
+                yield self._value(number)
                 following = self._peek()
                 self.pos += 1
                 if following == "]":
@@ -321,14 +321,21 @@ class _JsonList:
         if self._peek() != "":
             raise self._invalid()
 
-    def _value(self) -> Any:
+    def _value(self, number: int) -> Any:
         self._peek()
         while True:
             try:
                 value, end = self.decoder_json.raw_decode(self.buffer, self.pos)
             except json.JSONDecodeError as error:
                 if len(self.buffer) - self.pos > MAX_LINE_BYTES:
-                    raise self._invalid(error.pos) from None
+                    raise ImportFileError(
+                        _l(
+                            "Item %(number)d of the list is longer than %(n)d characters.",
+                            number=number,
+                            n=MAX_LINE_BYTES,
+                        ),
+                        number,
+                    ) from None
                 if not self._more():
                     raise self._invalid(error.pos) from None
                 continue
