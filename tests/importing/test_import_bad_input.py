@@ -188,3 +188,9 @@ def test_json_item_too_long(focal_br):
     data = b'[{"title": "a"}, {"title": "' + b"x" * 1_100_000 + b'"}]'
     report = run(focal_br, data, filename="a.json")
     assert "Item 2 of the list is longer than" in report.error and report.error_row == 2
+
+
+def test_row_numbers_are_records_not_lines(focal_br):
+    data = csv_bytes([row(description="one\ntwo\nthree"), row(external_id="b", title="")])
+    report = run(focal_br, data)
+    assert [r["row"] for r in report.to_dict()["rows"]] == [2, 3]

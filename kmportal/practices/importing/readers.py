@@ -161,10 +161,11 @@ def _csv(stream: _Counted, encoding: str) -> Iterator[Record]:
     reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter)
     try:
         header = _header(next(reader))
-        for values in reader:
+        # A record is a spreadsheet row, even when a quoted cell holds line breaks.
+        for number, values in enumerate(reader, start=2):
             if not any(value.strip() for value in values):
                 continue
-            yield reader.line_num, _pair(header, values, reader.line_num)
+            yield number, _pair(header, values, number)
     except csv.Error as error:
         raise ImportFileError(
             _l(
