@@ -2,10 +2,11 @@
 
 
 def init_app(app) -> None:
-    from kmportal.practices import models  # noqa: F401
+    from kmportal.practices import importing, models  # noqa: F401
     from kmportal.practices.views import bp
 
     app.register_blueprint(bp)
+    importing.init_app(app)
     # A global rather than context: macros imported without context can call it too.
     app.jinja_env.globals["enum_label"] = enum_label
 

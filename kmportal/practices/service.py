@@ -7,6 +7,8 @@ recorded in the audit trail in the same transaction as the change itself.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -49,6 +51,28 @@ class PracticeUpdate:
     edit: PendingEdit | None = None
 
 
+_BATCH = "kmportal.practices.batch"
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """Run several actions in the caller's transaction (a bulk import): inside, each action
+    flushes instead of committing, and the caller commits or rolls back once, for all of them.
+    A refusal that rolls the session back (a Conflict) still rolls back the whole batch."""
+    db.session.info[_BATCH] = True
+    try:
+        yield
+    finally:
+        db.session.info.pop(_BATCH, None)
+
+
+def _commit() -> None:
+    if db.session.info.get(_BATCH):
+        db.session.flush()
+    else:
+        db.session.commit()
+
+
 def authorize(user, action: str, practice: Practice | None = None) -> None:
     """Raise PermissionDenied unless the permission table allows the action."""
     if not can(user, action, practice):
@@ -81,7 +105,7 @@ def create_practice(user, values: dict[str, Any], is_demo: bool = False) -> Prac
     db.session.add(practice)
     db.session.flush()
     audit.record(user, "practice.create", ENTITY, practice.id, audit.diff({}, cleaned))
-    db.session.commit()
+    _commit()
     return practice
 
 
@@ -103,7 +127,7 @@ def update_practice(user, practice: Practice, values: dict[str, Any]) -> Practic
     _hold_state(practice)
     practice_data.apply(practice, cleaned)
     audit.record(user, "practice.update", ENTITY, practice.id, changes)
-    db.session.commit()
+    _commit()
     return PracticeUpdate(UpdateOutcome.APPLIED)
 
 
@@ -133,7 +157,7 @@ def _hold_edit(user, practice: Practice, cleaned: dict, changes: dict) -> Pendin
             Conflict(_l("This change has already been decided.")),
         )
     audit.record(user, "practice.propose_edit", ENTITY, practice.id, changes)
-    db.session.commit()
+    _commit()
     return edit
 
 
@@ -155,7 +179,7 @@ def submit(user, practice: Practice) -> None:
     if missing:
         raise ValidationError(missing)
     _move(user, practice, target, "practice.submit", submitted_at=utcnow())
-    db.session.commit()
+    _commit()
 
 
 def publish(user, practice: Practice, scores: dict[str, Any], note: str | None = None) -> None:
@@ -178,7 +202,7 @@ def publish(user, practice: Practice, scores: dict[str, Any], note: str | None =
     )
     for criterion in Criterion:
         practice.assessment(criterion).score = cleaned[criterion]
-    db.session.commit()
+    _commit()
 
 
 def return_to_author(user, practice: Practice, comment: str) -> None:
@@ -189,7 +213,7 @@ def return_to_author(user, practice: Practice, comment: str) -> None:
     if not comment:
         raise ValidationError({"comment": _l("Tell the author what to change.")})
     _move(user, practice, target, "practice.return", note=comment, return_comment=comment)
-    db.session.commit()
+    _commit()
 
 
 def archive(user, practice: Practice, note: str | None = None) -> None:
@@ -205,7 +229,7 @@ def archive(user, practice: Practice, note: str | None = None) -> None:
             {"status": EditStatus.REJECTED, "decided_by_id": user.id, "decided_at": utcnow()},
             _changed_meanwhile(),
         )
-    db.session.commit()
+    _commit()
 
 
 def decide_edit(user, edit: PendingEdit, accept: bool, comment: str | None = None) -> None:
@@ -238,7 +262,7 @@ def decide_edit(user, edit: PendingEdit, accept: bool, comment: str | None = Non
         audit.record(user, "practice.accept_edit", ENTITY, practice.id, changes, comment)
     else:
         audit.record(user, "practice.reject_edit", ENTITY, practice.id, {}, comment)
-    db.session.commit()
+    _commit()
 
 
 def add_attachment(user, practice: Practice, stream: BinaryIO, filename: str) -> Attachment:
