@@ -7,7 +7,7 @@ DCAT-AP 3.0.0 SHACL shapes by tests/opendata/test_dcat.py."""
 
 from __future__ import annotations
 
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from kmportal.opendata import records
@@ -147,7 +147,7 @@ def _country_names(country) -> dict[str, str]:
 def _temporal(graph: Graph, dataset, practice: Practice) -> None:
     if not practice.period_start:
         return
-    period = BNode()
+    period = URIRef(records.practice_url(practice.id) + "#period")
     graph.add((period, RDF.type, DCTERMS.PeriodOfTime))
     graph.add((period, DCAT.startDate, Literal(str(practice.period_start), datatype=XSD.gYear)))
     if practice.period_end:
@@ -161,7 +161,7 @@ def _contact(graph: Graph, dataset, practice: Practice) -> None:
     text = (practice.contact or practice.institution or "").strip()
     if not text:
         return
-    kind = BNode()
+    kind = URIRef(records.practice_url(practice.id) + "#contact")
     graph.add((kind, RDF.type, VCARD.Kind))
     graph.add((kind, VCARD.fn, Literal(text, lang=practice.language)))
     email = next((word.strip("<>(),;") for word in text.split() if "@" in word), None)

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from kmportal.attachments import service as attachments  # noqa: F401
 from tests.transfers.factories import TransferFactory
 
 DATA = Path(__file__).parent / "data"
@@ -19,14 +18,13 @@ def transfers(app, secretariat):
 
 
 @pytest.fixture
-def catalogue(app, practices, secretariat, focal_br):
+def catalogue(app, practices, focal_co, focal_br):
     """Two published practices (one of theme "both" with two sectors, one Spanish), one
     draft and one archived: only the two published ones are open data."""
     first = practices.make(focal_br, "published")
     second = practices.make(
-        secretariat,
+        focal_co,
         "published",
-        country_code="CO",
         title="Escuelas de café sin trabajo infantil",
         summary="=Resumen que empieza como una fórmula.",
         language="es",
