@@ -10,9 +10,11 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
+    from kmportal.opendata.service import EXTENSION, BuiltFiles
     from kmportal.opendata.views import bp
 
     app.register_blueprint(bp)
+    app.extensions[EXTENSION] = BuiltFiles()
     app.config.setdefault(
         "OPENDATA_PUBLISHER",
         "Regional Initiative Latin America and the Caribbean Free of Child Labour",

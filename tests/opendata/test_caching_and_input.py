@@ -66,3 +66,20 @@ def test_the_practice_page_head_follows_an_edit_through_the_cache(
     service.archive(secretariat, practice, "Superada.")
     response = client.get(f"/practices/{practice.id}")
     assert 'name="DC.title"' not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", EXPORTS)
+def test_a_file_is_built_once_per_data_version(app, client, catalogue, path):
+    from kmportal.opendata.service import built_files
+
+    files = built_files()
+    first = client.get(path).get_data()
+    builds = files.builds
+    assert client.get(path).get_data() == first and files.builds == builds
+    # Any committed write bumps the data version: the next request builds the file anew.
+    from kmportal.extensions import db
+
+    catalogue["published"][0].contact = "nuevo@example.org"
+    db.session.commit()
+    client.get(path)
+    assert files.builds == builds + 1

@@ -7,10 +7,11 @@ import pytest
 from pyshacl import validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import DCAT, DCTERMS, RDF
+from rdflib.namespace import DCTERMS, RDF, Namespace
 
 from tests.opendata.conftest import DATA
 
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
 SHAPES = DATA / "dcat-ap-3.0.0" / "dcat-ap-SHACL.ttl"
 
 

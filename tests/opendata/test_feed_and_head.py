@@ -82,3 +82,18 @@ def test_unpublished_practices_carry_no_metadata(client, auth, catalogue, focal_
     auth.login(focal_br)
     head = _head(client, catalogue["draft"])
     assert "DC.title" not in head and "application/ld+json" not in head
+
+
+def test_search_page_links_the_feed(client):
+    head = client.get("/search?q=escuela").get_data(as_text=True).split("</head>")[0]
+    assert 'href="/feeds/practices.atom"' in head
+
+
+def test_the_page_stays_in_the_readers_language_after_its_metadata(client, catalogue):
+    """The metadata names themes in English (force_locale): the page itself stays French."""
+    with client.session_transaction() as session:
+        session["lang"] = "fr"
+    page = client.get(f"/practices/{catalogue['published'][0].id}").get_data(as_text=True)
+    head, body = page.split("</head>")
+    assert 'content="Prevention and eradication of child labour (PETI)" lang="en"' in head
+    assert "Bonnes pratiques" in body and "Prévention" in body
