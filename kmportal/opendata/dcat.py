@@ -7,6 +7,8 @@ DCAT-AP 3.0.0 SHACL shapes by tests/opendata/test_dcat.py."""
 
 from __future__ import annotations
 
+import re
+
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
@@ -26,47 +28,26 @@ SCHEMES = {
     "themes": {"en": "Themes of the Regional Initiative (PETI, PTAP)"},
     "sectors": {"en": "Sectors of child labour"},
 }
-FORMATS = {"turtle": "text/turtle", "json-ld": "application/ld+json"}
+MEDIA_TYPE = re.compile(r"[\w.+-]+/[\w.+-]+")
+PREFIXES = {
+    "dcat": DCAT,
+    "dct": DCTERMS,
+    "foaf": FOAF,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "skos": SKOS,
+    "vcard": VCARD,
+    "xsd": XSD,
+}
 
 
 def catalogue_graph() -> Graph:
-    graph = Graph()
-    for prefix, namespace in (
-        ("dcat", DCAT),
-        ("dct", DCTERMS),
-        ("foaf", FOAF),
-        ("skos", SKOS),
-        ("vcard", VCARD),
-    ):
+    graph = Graph(bind_namespaces="none")
+    for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
     catalog = URIRef(records.root_url() + "catalog")
     publisher = _publisher(graph)
-    graph.add((catalog, RDF.type, DCAT.Catalog))
-    graph.add((catalog, DCTERMS.title, Literal(_publisher_name() + " – good practices", lang="en")))
-    graph.add(
-        (
-            catalog,
-            DCTERMS.description,
-            Literal(
-                "Good practices against child labour validated by the Technical Secretariat of the "
-                "Regional Initiative.",
-                lang="en",
-            ),
-        )
-    )
-    graph.add((catalog, DCTERMS.publisher, publisher))
-    graph.add((catalog, FOAF.homepage, _typed(graph, records.root_url(), FOAF.Document)))
-    for language in records.ISO_639_2.values():
-        graph.add(
-            (
-                catalog,
-                DCTERMS.language,
-                _typed(graph, EU_LANGUAGE[language], DCTERMS.LinguisticSystem),
-            )
-        )
-    for scheme in SCHEMES:
-        graph.add((catalog, DCAT.themeTaxonomy, _scheme(graph, scheme)))
-    graph.add((catalog, DCAT.themeTaxonomy, _eu_theme_scheme(graph)))
+    _describe_catalog(graph, catalog, publisher)
     practices = records.published_practices()
     for practice in practices:
         graph.add((catalog, DCAT.dataset, _dataset(graph, practice, publisher)))
@@ -75,9 +56,32 @@ def catalogue_graph() -> Graph:
     return graph
 
 
+def _describe_catalog(graph: Graph, catalog: URIRef, publisher: URIRef) -> None:
+    title = _publisher_name() + " – good practices"
+    description = (
+        "Good practices against child labour validated by the Technical Secretariat of the "
+        "Regional Initiative."
+    )
+    homepage = _typed(graph, records.root_url(), FOAF.Document)
+    for predicate, value in (
+        (RDF.type, DCAT.Catalog),
+        (DCTERMS.title, Literal(title, lang="en")),
+        (DCTERMS.description, Literal(description, lang="en")),
+        (DCTERMS.publisher, publisher),
+        (FOAF.homepage, homepage),
+    ):
+        graph.add((catalog, predicate, value))
+    for language in records.ISO_639_2.values():
+        language_uri = _typed(graph, EU_LANGUAGE[language], DCTERMS.LinguisticSystem)
+        graph.add((catalog, DCTERMS.language, language_uri))
+    for scheme in SCHEMES:
+        graph.add((catalog, DCAT.themeTaxonomy, _scheme(graph, scheme)))
+    graph.add((catalog, DCAT.themeTaxonomy, _eu_theme_scheme(graph)))
+
+
 def serialise(graph: Graph, fmt: str) -> bytes:
     if fmt == "json-ld":
-        context = {prefix: str(ns) for prefix, ns in graph.namespaces()}
+        context = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
         return graph.serialize(format="json-ld", context=context, indent=1).encode("utf-8")
     return graph.serialize(format="turtle").encode("utf-8")
 
@@ -85,38 +89,29 @@ def serialise(graph: Graph, fmt: str) -> bytes:
 def _dataset(graph: Graph, practice: Practice, publisher) -> URIRef:
     landing = records.practice_url(practice.id)
     dataset = URIRef(landing + "#dataset")
-    graph.add((dataset, RDF.type, DCAT.Dataset))
-    graph.add((dataset, DCTERMS.identifier, Literal(landing)))
-    graph.add((dataset, DCTERMS.title, Literal(practice.title, lang=practice.language)))
-    graph.add(
-        (
-            dataset,
-            DCTERMS.description,
-            Literal(practice.summary or practice.description, lang=practice.language),
-        )
-    )
-    graph.add((dataset, DCTERMS.publisher, publisher))
-    graph.add((dataset, DCAT.landingPage, _typed(graph, landing, FOAF.Document)))
+    language = practice.language
+    for predicate, value in (
+        (RDF.type, DCAT.Dataset),
+        (DCTERMS.identifier, Literal(landing)),
+        (DCTERMS.title, Literal(practice.title, lang=language)),
+        (DCTERMS.description, Literal(practice.summary or practice.description, lang=language)),
+        (DCTERMS.publisher, publisher),
+        (DCAT.landingPage, _typed(graph, landing, FOAF.Document)),
+        (DCTERMS.modified, _datetime(practice.updated_at)),
+    ):
+        graph.add((dataset, predicate, value))
     if practice.published_at:
         graph.add((dataset, DCTERMS.issued, _datetime(practice.published_at)))
-    graph.add((dataset, DCTERMS.modified, _datetime(practice.updated_at)))
-    for language in records.unique_languages(practice):
-        if language in records.ISO_639_2:
-            graph.add(
-                (
-                    dataset,
-                    DCTERMS.language,
-                    _typed(
-                        graph, EU_LANGUAGE[records.ISO_639_2[language]], DCTERMS.LinguisticSystem
-                    ),
-                )
-            )
+    for code in records.unique_languages(practice):
+        if code in records.ISO_639_2:
+            uri = _typed(graph, EU_LANGUAGE[records.ISO_639_2[code]], DCTERMS.LinguisticSystem)
+            graph.add((dataset, DCTERMS.language, uri))
+    for tag in practice.tags:
+        graph.add((dataset, DCAT.keyword, Literal(tag, lang=language)))
     _themes(graph, dataset, practice)
     _spatial(graph, dataset, practice)
     _temporal(graph, dataset, practice)
     _contact(graph, dataset, practice)
-    for tag in practice.tags:
-        graph.add((dataset, DCAT.keyword, Literal(tag, lang=practice.language)))
     _distributions(graph, dataset, practice, landing)
     return dataset
 
@@ -188,7 +183,7 @@ def _distributions(graph: Graph, dataset, practice: Practice, landing: str) -> N
         graph.add(
             (distribution, DCAT.byteSize, Literal(attachment.size, datatype=XSD.nonNegativeInteger))
         )
-        if "/" in attachment.content_type:
+        if MEDIA_TYPE.fullmatch(attachment.content_type or ""):
             graph.add(
                 (
                     distribution,

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.slow.conftest import browser, live_app  # noqa: F401 (test_head_browser)
 from tests.transfers.factories import TransferFactory
 
 DATA = Path(__file__).parent / "data"
