@@ -22,16 +22,10 @@ def practice_head(practice: Practice) -> PracticeHead | None:
     if practice.state is not PracticeState.PUBLISHED:
         return None
     url = records.practice_url(practice.id)
-    themes = [
-        str(records.concept_labels("themes", code)["en"])
-        for code in records.THEME_CONCEPTS[practice.theme]
-    ]
-    sectors = [
-        records.concept_labels("sectors", code)["en"] for code in records.sector_values(practice)
-    ]
-    return PracticeHead(
-        _schema_org(practice, url, themes + sectors), _dublin_core(practice, url, themes + sectors)
-    )
+    concepts = [("themes", code) for code in records.THEME_CONCEPTS[practice.theme]]
+    concepts += [("sectors", code) for code in records.sector_values(practice)]
+    subjects = [records.concept_labels(scheme, code, ("en",))["en"] for scheme, code in concepts]
+    return PracticeHead(_schema_org(practice, url, subjects), _dublin_core(practice, url, subjects))
 
 
 def _schema_org(practice: Practice, url: str, subjects: list[str]) -> dict:

@@ -61,20 +61,20 @@ def public_transfers() -> list[PublicTransfer]:
     ]
 
 
-def labels(lazy_label) -> dict[str, str]:
-    """A translated label in each of the portal's languages."""
+def labels(lazy_label, languages=LANGUAGES) -> dict[str, str]:
+    """A translated label in each of the portal's languages (or of those given)."""
     result = {}
-    for language in LANGUAGES:
+    for language in languages:
         with force_locale(language):
             result[language] = str(lazy_label)
     return result
 
 
-def concept_labels(scheme: str, code: str) -> dict[str, str]:
+def concept_labels(scheme: str, code: str, languages=LANGUAGES) -> dict[str, str]:
     if scheme == "themes":
         theme = {"peti": Theme.PETI, "ptap": Theme.PTAP}[code]
-        return labels(theme.label)
-    return labels(Sector(code).label)
+        return labels(theme.label, languages)
+    return labels(Sector(code).label, languages)
 
 
 def root_url() -> str:
