@@ -27,6 +27,7 @@ CAPABILITIES = (
     "kmportal.demo",
     "kmportal.operations",
     "kmportal.backup",
+    "kmportal.opendata",
     "kmportal.pagecache",
 )
 

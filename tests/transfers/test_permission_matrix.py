@@ -75,7 +75,10 @@ MATRIX = [
     row("GET", "/exports/transfers.xlsx?status=proposed", 200, 200, 200, 200, 200),
     row("GET", "/exports/follow-ups.csv", 403, 200, 200, 200, 200),
     row("GET", "/exports/follow-ups.xlsx", 403, 200, 200, 200, 200),
-    row("GET", "/exports/practices.csv", 404, 404, 404, 404, 404),
+    # Open data (kmportal/opendata): the public catalogue, the same file for everyone.
+    row("GET", "/exports/practices.csv", 200, 200, 200, 200, 200),
+    row("GET", "/exports/transfers.iati.xml", 200, 200, 200, 200, 200),
+    row("GET", "/exports/unknown.csv", 404, 404, 404, 404, 404),
     row("GET", "/exports/transfers.pdf", 404, 404, 404, 404, 404),
     row("GET", "/trainings/", 200, 200, 200, 200, 200),
     row("GET", "/trainings/{training}", 200, 200, 200, 200, 200),
