@@ -87,3 +87,10 @@ def test_the_typography_check_catches_a_glued_colon():
     assert GLUED.search("Annulée: le 3 mars")
     assert not GLUED.search("Annulée\u00a0: le 3 mars")
     assert not GLUED.search("https://example.org à 10:30")
+
+
+def test_colons_written_by_templates_follow_french_typography(client):
+    french = client.get("/plan?lang=fr").get_data(as_text=True)
+    spanish = client.get("/plan?lang=es").get_data(as_text=True)
+    assert re.search("Objectif 1\u00a0:</span>", french)
+    assert re.search("Objetivo 1:</span>", spanish)

@@ -4,7 +4,7 @@ Jinja filters: `decimal` ("1,2" in es/pt/fr, "1.2" in en), `number` stays the tr
 (format_decimal), and `dateformat` / `datetimeformat` replace Flask-Babel's so that the
 "short" formats keep four-digit years in every language (CLDR's Spanish and English short
 dates have two: "1/12/26"). Any other format (a CLDR width or an explicit pattern) goes to
-Babel as it is.
+Babel as it is. `colon()` is a colon as the page's language writes it (French: "\u00a0:").
 """
 
 from __future__ import annotations
@@ -23,6 +23,13 @@ def init_app(app) -> None:
     app.jinja_env.filters["decimal"] = decimal
     app.jinja_env.filters["dateformat"] = format_date
     app.jinja_env.filters["datetimeformat"] = format_datetime
+    app.jinja_env.globals["colon"] = colon
+
+
+def colon() -> str:
+    """A colon written by a template (outside a message), as the page's language writes it:
+    French puts a no-break space before it ("Objectif 3 : …")."""
+    return "\u00a0:" if str(get_locale()) == "fr" else ":"
 
 
 def decimal(value, digits: int = 1) -> str:
