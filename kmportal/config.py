@@ -41,9 +41,11 @@ class Defaults:
     FOLLOW_UP_MONTHS = (6, 12, 24)
     # Werkzeug's scrypt: memory-hard, salted. Tests may pick a cheaper method for speed.
     PASSWORD_HASH_METHOD = "scrypt"
-    # Failed sign-ins allowed per account and, higher so that one office behind one address
-    # is not locked out by one person, per address (kmportal/auth/throttle.py).
-    LOGIN_LIMIT_PER_ACCOUNT = "5 per minute; 20 per hour"
+    # Failed sign-ins allowed (kmportal/auth/throttle.py): per (account, address) pair, tight;
+    # per account, wider, against guessing from many addresses; per address, much wider, so
+    # that an office behind one address is not locked out by one person.
+    LOGIN_LIMIT_PER_PAIR = "5 per minute; 20 per hour"
+    LOGIN_LIMIT_PER_ACCOUNT = "10 per minute; 50 per hour"
     LOGIN_LIMIT_PER_ADDRESS = "30 per minute; 200 per hour"
     RATELIMIT_HEADERS_ENABLED = True
     SESSION_COOKIE_HTTPONLY = True

@@ -62,6 +62,7 @@ def limited_app(tmp_path, template_database, **extra):
     config.update(
         {
             "RATELIMIT_ENABLED": True,
+            "LOGIN_LIMIT_PER_PAIR": "3 per minute",
             "LOGIN_LIMIT_PER_ACCOUNT": "3 per minute",
             "LOGIN_LIMIT_PER_ADDRESS": "5 per minute",
             **extra,
@@ -142,8 +143,8 @@ def test_counters_are_rows_in_the_database(limited):
     client = limited.test_client()
     attempt(client, "x@example.org")
     rows = db.session.scalars(sa.select(LoginThrottle)).all()
-    # account and address, each with one window: what every worker reads.
-    assert sorted(row.count for row in rows) == [1, 1]
+    # pair, account and address, each with one window: what every worker reads.
+    assert sorted(row.count for row in rows) == [1, 1, 1]
     assert all("x@example.org" not in row.key for row in rows)  # stored hashed
 
 

@@ -301,3 +301,13 @@ def _account_changed() -> Conflict:
     return Conflict(
         _l("Someone has just changed this account: open it again to see it as it is now.")
     )
+
+
+def set_language(user: User, language: str) -> None:
+    """The person's own choice of language (the language switcher): stored as their
+    preference, for the next sign-in and for their e-mails. An unknown language changes
+    nothing."""
+    if language not in LANGUAGES or user.language == language:
+        return
+    user.language = language
+    db.session.commit()

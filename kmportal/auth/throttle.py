@@ -1,4 +1,5 @@
-"""The log-in throttle: sign-in attempts counted per account and per address, in the database.
+"""The log-in throttle: failed sign-ins counted per (account, address) pair, per account and per
+address, in the database.
 
 Why the database and not Flask-Limiter's storage: the counters must be shared by every
 gunicorn worker, and Flask-Limiter's only shared storages are extra services (Redis,
@@ -8,11 +9,20 @@ on SQLite and PostgreSQL with what the portal already has, and a failed sign-in 
 enough that one short write per attempt costs nothing.
 
 Each attempt is counted before the password is checked, by an atomic `count = count + 1`
-in its own transaction (the row is locked until it commits), so concurrent attempts in
-different workers each see a different count and no more than the limit are ever tried. A
+in its own transaction (the row is locked until it commits or rolls back), so concurrent
+attempts in different workers each see a different count and no more than the limit are
+ever tried; a refused attempt rolls its counts back. A
 successful sign-in gives its count back, so the limits count failures. The limits are
-fixed windows ("5 per minute; 20 per hour", parsed by the `limits` library); the per-address
-one is higher, so that one person cannot lock out an office that shares an address.
+fixed windows ("5 per minute; 20 per hour", parsed by the `limits` library).
+
+Three counters, as mature products have them (OWASP's authentication guidance, django-axes'
+"username and address" lock-out): the pair (account, address) has the tight limit, so that
+one person mistyping, or one guesser, is stopped at once without touching anyone else; the
+account has a wider one, against guessing one account from many addresses; the address a
+much wider one, against one address trying many accounts, yet high enough that an office
+(a ministry behind one connection, a workshop room) is not locked out by one person. A
+successful sign-in also clears its pair's failures: whoever knows the password at this
+address starts afresh there.
 """
 
 from __future__ import annotations
@@ -31,7 +41,7 @@ from kmportal.extensions import db
 
 
 class LoginThrottle(db.Model):
-    """One counter: the attempts of one account or address in one window."""
+    """One counter: the attempts of one pair, account or address in one window."""
 
     __tablename__ = "login_throttle"
     __table_args__ = (
@@ -39,7 +49,8 @@ class LoginThrottle(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(sa.String(64))  # sha256 of "account:<e-mail>" and so on
+    # sha256 of "pair:<e-mail> <address>", "account:<e-mail>" or "address:<address>"
+    key: Mapped[str] = mapped_column(sa.String(64))
     window_seconds: Mapped[int] = mapped_column()
     window_start: Mapped[int] = mapped_column(sa.BigInteger)
     expires_at: Mapped[int] = mapped_column(sa.BigInteger, index=True)
@@ -57,11 +68,18 @@ def parse_limits(text: str) -> list[Window]:
     return [Window(item.amount, item.get_expiry()) for item in parse_many(text)] if text else []
 
 
-def _counters(email: str, address: str | None) -> list[tuple[str, list[Window]]]:
+def _counters(email: str, address: str | None) -> list[tuple[str, str, list[Window]]]:
+    """(kind, key, windows) of every counter an attempt counts against."""
     config = current_app.config
-    counters = [(_key("account", email), parse_limits(config["LOGIN_LIMIT_PER_ACCOUNT"]))]
+    counters = [
+        ("account", _key("account", email), parse_limits(config["LOGIN_LIMIT_PER_ACCOUNT"]))
+    ]
     if address:
-        counters.append((_key("address", address), parse_limits(config["LOGIN_LIMIT_PER_ADDRESS"])))
+        pair = parse_limits(config.get("LOGIN_LIMIT_PER_PAIR") or "")
+        counters.append(("pair", _key("pair", f"{email} {address}"), pair))
+        counters.append(
+            ("address", _key("address", address), parse_limits(config["LOGIN_LIMIT_PER_ADDRESS"]))
+        )
     return counters
 
 
@@ -74,33 +92,43 @@ def enabled() -> bool:
 
 
 def reserve(email: str, address: str | None) -> bool:
-    """Count one attempt for the account and the address; False when either is over its
-    limit (the attempt must then not be tried)."""
+    """Count one attempt for the pair, the account and the address; False when any of them
+    is over its limit (the attempt must then not be tried).
+
+    A refused attempt is rolled back and leaves no count: a guesser stopped by the pair limit
+    cannot go on to use up the account's wider limit (and lock its owner out everywhere)."""
     if not enabled():
         return True
     now = int(time.time())
     allowed = True
-    with db.engine.begin() as connection:
-        for key, windows in _counters(email, address):
+    with db.engine.connect() as connection:
+        transaction = connection.begin()
+        for _kind, key, windows in _counters(email, address):
             for window in windows:
                 count = _increment(connection, key, window, now)
                 allowed = allowed and count <= window.amount
+        if allowed:
+            transaction.commit()
+        else:
+            transaction.rollback()
     return allowed
 
 
 def release(email: str, address: str | None) -> None:
-    """Give back the count of an attempt that succeeded."""
+    """Give back the count of an attempt that succeeded to the account and the address, and
+    clear the failures of its pair."""
     if not enabled():
         return
     now = int(time.time())
     table = LoginThrottle.__table__
     with db.engine.begin() as connection:
-        for key, windows in _counters(email, address):
+        for kind, key, windows in _counters(email, address):
             for window in windows:
+                count = 0 if kind == "pair" else table.c.count - 1
                 connection.execute(
                     table.update()
                     .where(_this_window(key, window, now), table.c.count > 0)
-                    .values(count=table.c.count - 1)
+                    .values(count=count)
                 )
 
 

@@ -11,6 +11,7 @@ from flask import (
 from flask_babel import get_locale
 
 from kmportal.extensions import db
+from kmportal.main import language
 from kmportal.operations.health import check_health
 from kmportal.practices import queries as practice_queries
 from kmportal.practices.queries import CatalogueFilters
@@ -42,9 +43,10 @@ def healthz():
 
 @bp.route("/language/<code>")
 def set_language(code: str):
-    """Remember the reader's language choice, then go back where they were (same site only)."""
+    """Remember the reader's language choice (and store it as a signed-in person's preference:
+    main/language.py), then go back where they were (same site only)."""
     if code in current_app.config["LANGUAGES"]:
-        session["lang"] = code
+        language.pick(code)
     target = request.referrer or "/"
     host = request.host_url
     return redirect(target if target.startswith(host) else "/")

@@ -32,6 +32,14 @@ def init_app(app: Flask) -> None:
         return
     app.view_functions["static"] = serve_static
     app.url_defaults(_hashed_static_url)
+    # Browsers ask for /favicon.ico whatever the page links: send them to the hashed SVG.
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
+
+
+def favicon():
+    from flask import redirect, url_for
+
+    return redirect(url_for("static", filename="favicon.svg"))
 
 
 def file_digest(path: str) -> str:

@@ -28,7 +28,7 @@ from flask_login import current_user
 
 EXTENSION = "kmportal.pagecache"
 # What an anonymous session may hold for its pages to be shared with other readers.
-SHAREABLE_SESSION_KEYS = frozenset({"lang", "csrf_token"})
+SHAREABLE_SESSION_KEYS = frozenset({"lang", "lang_picked", "csrf_token"})  # main/language.py
 NEVER_CACHED = frozenset({"static", "main.healthz"})
 
 

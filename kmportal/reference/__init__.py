@@ -10,6 +10,9 @@ def init_app(app) -> None:
     app.cli.add_command(reference_cli)
     # A global rather than context: macros imported without context can call it too.
     app.jinja_env.globals["country_name"] = country_name
+    from kmportal.reference.phrases import for_country, of_country
+
+    app.jinja_env.globals.update(of_country=of_country, for_country=for_country)
 
 
 def country_name(country) -> str:

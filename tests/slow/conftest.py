@@ -81,8 +81,9 @@ def live_app(tmp_path, template_database):
     return app
 
 
-@pytest.fixture
-def browser():
+def start_browser(width: int = 1280, height: int = 1000):
+    """Debian's headless Chromium through its chromedriver (skipped, or failed under CI, when
+    they are not installed)."""
     chromium = os.environ.get("KMPORTAL_TEST_CHROMIUM") or shutil.which("chromium")
     driver_path = os.environ.get("KMPORTAL_TEST_CHROMEDRIVER") or shutil.which("chromedriver")
     if not chromium or not driver_path or not os.path.exists(chromium):
@@ -101,12 +102,18 @@ def browser():
         "--disable-sync",
         "--no-first-run",
         "--disable-dev-shm-usage",
-        "--window-size=1280,1000",
+        f"--window-size={width},{height}",
         "--lang=en",
     ):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
     driver.set_page_load_timeout(30)
+    return driver
+
+
+@pytest.fixture
+def browser():
+    driver = start_browser()
     try:
         yield driver
     finally:
