@@ -123,8 +123,18 @@ SCORE_CHOICES = [("", "—"), ("0", "0"), ("1", "1"), ("2", "2"), ("3", "3")]
 
 
 class ValidateForm(FlaskForm):
-    note = TextAreaField(_l("Note for the record (optional)"))
+    """One form: score the seven criteria, comment, then publish or return (the scores are
+    kept either way)."""
+
+    comment = TextAreaField(
+        _l("Comments for the author"),
+        description=_l(
+            "Needed to return the practice; kept in the history. Scores given so far are kept "
+            "when you return it."
+        ),
+    )
     publish = SubmitField(_l("Validate and publish"))
+    send_back = SubmitField(_l("Return with comments"))
 
     def scores(self) -> dict:
         return {c.value: getattr(self, f"score_{c.value}").data for c in Criterion}
@@ -139,11 +149,6 @@ for _criterion in Criterion:
         f"score_{_criterion.value}",
         SelectField(_criterion.label, choices=select_choices(SCORE_CHOICES), validate_choice=False),
     )
-
-
-class ReturnForm(FlaskForm):
-    comment = TextAreaField(_l("Comment for the author"))
-    send_back = SubmitField(_l("Return with comments"))
 
 
 class DecisionForm(FlaskForm):

@@ -70,6 +70,15 @@ def get_practice(user, practice_id: int, action: str = "read") -> Practice:
     return practice
 
 
+def get_edit(user, practice_id: int, edit_id: int) -> tuple[Practice, PendingEdit]:
+    """A change held for review, for the secretariat, only under its own practice."""
+    practice = get_practice(user, practice_id, "review_edit")
+    edit = db.session.get(PendingEdit, edit_id)
+    if edit is None or edit.practice_id != practice.id:
+        raise NotFound(_l("There is no such change."))
+    return practice, edit
+
+
 def create_practice(user, values: dict[str, Any], is_demo: bool = False) -> Practice:
     """A focal point creates a draft for its own country; the secretariat for any country."""
     authorize(user, "create")
@@ -163,33 +172,67 @@ def publish(user, practice: Practice, scores: dict[str, Any], note: str | None =
     authorize(user, "publish", practice)
     target = next_state(practice.state, "publish")
     cleaned = clean_scores(scores)
-    before = {f"score_{c.value}": s for c, s in practice.scores.items()}
-    after = {f"score_{c.value}": cleaned[c] for c in Criterion}
-    changes = audit.diff(before, after)
     _move(
         user,
         practice,
         target,
         "practice.publish",
-        changes,
+        _score_changes(practice, cleaned),
         note,
         published_at=utcnow(),
         return_comment=None,
     )
-    for criterion in Criterion:
-        practice.assessment(criterion).score = cleaned[criterion]
+    _store_scores(practice, cleaned)
     db.session.commit()
 
 
-def return_to_author(user, practice: Practice, comment: str) -> None:
-    """The secretariat sends a submitted practice back with a comment the author will see."""
+def return_to_author(
+    user, practice: Practice, comment: str, scores: dict[str, Any] | None = None
+) -> None:
+    """The secretariat sends a submitted practice back with a comment the author will see.
+
+    The scores given so far (any of the seven, each 0-3) are kept with the practice and in
+    its history, so the author sees them and the next validation starts from them."""
     authorize(user, "return", practice)
     target = next_state(practice.state, "return")
     comment = (comment or "").strip()
+    errors: dict[str, object] = {}
     if not comment:
-        raise ValidationError({"comment": _l("Tell the author what to change.")})
-    _move(user, practice, target, "practice.return", note=comment, return_comment=comment)
+        errors["comment"] = _l("Tell the author what to change.")
+    try:
+        cleaned = clean_scores(scores or {}, complete=False)
+    except ValidationError as error:
+        errors.update(error.errors)
+    if errors:
+        raise ValidationError(errors)
+    _move(
+        user,
+        practice,
+        target,
+        "practice.return",
+        _score_changes(practice, cleaned),
+        note=comment,
+        return_comment=comment,
+    )
+    _store_scores(practice, cleaned)
     db.session.commit()
+
+
+def _score_changes(practice: Practice, cleaned: dict[Criterion, int | None]) -> dict:
+    before = {f"score_{c.value}": practice.scores.get(c) for c in Criterion}
+    after = {f"score_{c.value}": cleaned.get(c) for c in Criterion}
+    return audit.diff(before, after)
+
+
+def _store_scores(practice: Practice, cleaned: dict[Criterion, int | None]) -> None:
+    from kmportal.practices.models import CriterionAssessment
+
+    for criterion in Criterion:
+        assessment = practice.assessment(criterion)
+        if assessment is None:
+            assessment = CriterionAssessment(criterion=criterion, argument="")
+            practice.assessments.append(assessment)
+        assessment.score = cleaned.get(criterion)
 
 
 def archive(user, practice: Practice, note: str | None = None) -> None:
@@ -269,17 +312,25 @@ def get_attachment(user, attachment_id: int) -> Attachment:
     return attachment
 
 
-def clean_scores(scores: dict[str, Any]) -> dict[Criterion, int]:
+def clean_scores(scores: dict[str, Any], complete: bool = True) -> dict[Criterion, int | None]:
+    """Scores 0-3 per criterion, keyed by criterion. `complete`: every criterion must have one
+    (publishing); otherwise an empty one stays None (returning). Errors keyed score_<criterion>,
+    the validation form's own field names."""
     errors: dict[str, object] = {}
-    cleaned: dict[Criterion, int] = {}
+    cleaned: dict[Criterion, int | None] = {}
     for criterion in Criterion:
         raw = scores.get(criterion.value)
+        if not complete and (raw is None or str(raw).strip() == ""):
+            cleaned[criterion] = None
+            continue
         try:
             value = int(raw)
         except (TypeError, ValueError):
+            value = None
+        if value is None and complete:
             errors[f"score_{criterion.value}"] = _l("Score every criterion.")
             continue
-        if not MIN_SCORE <= value <= MAX_SCORE:
+        if value is None or not MIN_SCORE <= value <= MAX_SCORE:
             errors[f"score_{criterion.value}"] = _l(
                 "Use a score from %(a)d to %(b)d.", a=MIN_SCORE, b=MAX_SCORE
             )
