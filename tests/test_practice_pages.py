@@ -26,7 +26,7 @@ def field_error(html: str, field: str) -> str:
     """The error text shown in the field block that holds the input named `field`."""
     block = re.search(
         rf'<div class="field has-error[^"]*">(?:(?!<div class="field).)*?(?:name|id)="{field}"'
-        r'(?:(?!<div class="field).)*?<p class="error" role="alert">([^<]+)</p>',
+        r'(?:(?!<div class="field).)*?<p class="error"[^>]*>([^<]+)</p>',
         html,
         re.S,
     )

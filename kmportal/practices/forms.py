@@ -79,6 +79,13 @@ class PracticeForm(FlaskForm):
     activity_ids = MultiCheckboxField(
         _l("Work-plan activities it serves"), choices=[], coerce=str, validate_choice=False
     )
+    document = FileField(
+        _l("Document (optional)"),
+        description=_l(
+            "PDF, Office, OpenDocument or an image. It is attached to the draft when you save "
+            "it; you can add more documents on the practice's page."
+        ),
+    )
     submit = SubmitField(_l("Save"))
 
     def criterion_fields(self):
@@ -89,13 +96,24 @@ class PracticeForm(FlaskForm):
         data = {
             name: field.data
             for name, field in self._fields.items()
-            if name not in ("csrf_token", "submit") and not name.startswith("argument_")
+            if name not in ("csrf_token", "submit", "document") and not name.startswith("argument_")
         }
         data["arguments"] = {
             criterion.value: getattr(self, f"argument_{criterion.value}").data
             for criterion in Criterion
         }
         return data
+
+    def uploaded_document(self):
+        """(stream, file name) of the file chosen with the form, or None."""
+        upload = self.document.data
+        if upload is None or not getattr(upload, "filename", ""):
+            return None
+        return upload.stream, upload.filename
+
+    def activity_options(self) -> dict:
+        """The activity checkboxes by activity id, for the template to place them per result."""
+        return {int(option.data): option for option in self.activity_ids}
 
     def fill(self, values: dict) -> None:
         """Put a practice's snapshot (practices.data.snapshot) into the form."""

@@ -9,6 +9,7 @@ permission table they come from.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -18,6 +19,8 @@ from kmportal.practices.enums import Criterion, PracticeState
 from kmportal.practices.models import PendingEdit, Practice
 from kmportal.practices.permissions import can
 from kmportal.practices.workflow import allowed_steps as workflow_steps
+from kmportal.reference import queries as reference
+from kmportal.reference.models import Activity
 
 #: The steps a page may offer, in the order it offers them.
 STEPS = ("edit", "attach", "submit", "validate", "review_edit", "archive")
@@ -79,6 +82,18 @@ def form_options(user, practice: Practice | None = None) -> FormOptions:
         attach=can(user, "attach", practice),
         held_for_review=practice.state is PracticeState.PUBLISHED and not secretariat,
     )
+
+
+def activity_groups() -> list[tuple[Any, list[tuple[Any, list[Activity]]]]]:
+    """The current plan's activities grouped by objective and result, in the plan's order, so
+    the form reads 3.1.1, 3.1.2, then 3.2.1 (not down columns)."""
+    plan = reference.current_plan()
+    if plan is None:
+        return []
+    return [
+        (objective, [(result, list(result.activities)) for result in objective.results])
+        for objective in plan.objectives
+    ]
 
 
 def allowed_steps(user, practice: Practice) -> tuple[str, ...]:

@@ -26,7 +26,7 @@ from kmportal.errors import (
 )
 from kmportal.extensions import db
 from kmportal.practices import data as practice_data
-from kmportal.practices.criteria import MAX_SCORE, MIN_SCORE
+from kmportal.practices.criteria import clean_scores
 from kmportal.practices.enums import Criterion, EditStatus, PracticeState
 from kmportal.practices.models import PendingEdit, Practice
 from kmportal.practices.permissions import can
@@ -79,19 +79,59 @@ def get_edit(user, practice_id: int, edit_id: int) -> tuple[Practice, PendingEdi
     return practice, edit
 
 
-def create_practice(user, values: dict[str, Any], is_demo: bool = False) -> Practice:
-    """A focal point creates a draft for its own country; the secretariat for any country."""
+def create_practice(
+    user,
+    values: dict[str, Any],
+    is_demo: bool = False,
+    document: tuple[BinaryIO, str] | None = None,
+) -> Practice:
+    """A focal point creates a draft for its own country; the secretariat for any country.
+
+    `document` (a stream and its file name) is attached to the new draft in the same
+    transaction: a refused file refuses the whole draft (error keyed "document"), so a person
+    never finds half of what they sent."""
     authorize(user, "create")
     if not user.is_secretariat:
         values = {**values, "country_code": user.country_code}
-    cleaned = practice_data.clean(values)
+    cleaned = _clean_with_document(values, document)
     practice = Practice(state=PracticeState.DRAFT, created_by_id=user.id, is_demo=is_demo)
     practice_data.apply(practice, cleaned)
     db.session.add(practice)
     db.session.flush()
     audit.record(user, "practice.create", ENTITY, practice.id, audit.diff({}, cleaned))
-    db.session.commit()
+    if document is None:
+        db.session.commit()
+        return practice
+    attachment = attachments.store(*document, practice_id=practice.id, uploaded_by_id=user.id)
+    with attachments.committed_or_discarded(attachment):
+        db.session.add(attachment)
+        audit.record(
+            user,
+            "practice.attach",
+            ENTITY,
+            practice.id,
+            {"attachment": [None, attachment.original_name]},
+        )
+        db.session.commit()
     return practice
+
+
+def _clean_with_document(values: dict[str, Any], document) -> dict[str, Any]:
+    """The cleaned values, or one ValidationError with the values' and the file's errors."""
+    errors: dict[str, object] = {}
+    cleaned: dict[str, Any] = {}
+    try:
+        cleaned = practice_data.clean(values)
+    except ValidationError as error:
+        errors.update(error.errors)
+    if document is not None:
+        try:
+            attachments.validate_upload(*document)
+        except ValidationError as error:
+            errors["document"] = next(iter(error.errors.values()))
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
 
 
 def update_practice(user, practice: Practice, values: dict[str, Any]) -> PracticeUpdate:
@@ -310,34 +350,6 @@ def get_attachment(user, attachment_id: int) -> Attachment:
         raise NotFound(_l("There is no such file."))
     get_practice(user, attachment.practice_id)
     return attachment
-
-
-def clean_scores(scores: dict[str, Any], complete: bool = True) -> dict[Criterion, int | None]:
-    """Scores 0-3 per criterion, keyed by criterion. `complete`: every criterion must have one
-    (publishing); otherwise an empty one stays None (returning). Errors keyed score_<criterion>,
-    the validation form's own field names."""
-    errors: dict[str, object] = {}
-    cleaned: dict[Criterion, int | None] = {}
-    for criterion in Criterion:
-        raw = scores.get(criterion.value)
-        if not complete and (raw is None or str(raw).strip() == ""):
-            cleaned[criterion] = None
-            continue
-        try:
-            value = int(raw)
-        except (TypeError, ValueError):
-            value = None
-        if value is None and complete:
-            errors[f"score_{criterion.value}"] = _l("Score every criterion.")
-            continue
-        if value is None or not MIN_SCORE <= value <= MAX_SCORE:
-            errors[f"score_{criterion.value}"] = _l(
-                "Use a score from %(a)d to %(b)d.", a=MIN_SCORE, b=MAX_SCORE
-            )
-        cleaned[criterion] = value
-    if errors:
-        raise ValidationError(errors)
-    return cleaned
 
 
 def _move(user, practice, target, action, changes=None, note=None, **values) -> None:

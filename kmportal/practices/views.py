@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 
 from kmportal.attachments.download import send_attachment
 from kmportal.audit import service as audit
+from kmportal.errors import ValidationError
 from kmportal.extensions import db
 from kmportal.forms_util import apply_errors, select_choices
 from kmportal.ids import page_number
@@ -64,7 +65,12 @@ def create():
         form.country_code.data = current_user.country_code
         form.language.data = current_user.language
     if form.validate_on_submit():
-        practice = apply_errors(form, lambda: service.create_practice(current_user, form.values()))
+        practice = apply_errors(
+            form,
+            lambda: service.create_practice(
+                current_user, form.values(), document=form.uploaded_document()
+            ),
+        )
         if practice:
             flash(_("The draft is saved. Submit it when it is complete."), "success")
             return redirect(url_for(".detail", practice_id=practice.id))
@@ -120,12 +126,9 @@ def submit(practice_id: int):
         abort(400)
     try:
         service.submit(current_user, practice)
-    except service.ValidationError as error:
+    except ValidationError as error:
         db.session.rollback()
-        for message in error.errors.values():
-            flash(str(message), "error")
-        flash(_("The practice is not complete yet: edit it, then submit again."), "error")
-        return redirect(url_for(".edit", practice_id=practice.id))
+        return _render_incomplete(practice, error)
     flash(_("Submitted. The Technical Secretariat will validate it."), "success")
     return redirect(url_for(".detail", practice_id=practice.id))
 
@@ -235,6 +238,22 @@ def _practice_form() -> PracticeForm:
     return form
 
 
+def _render_incomplete(practice, error: ValidationError):
+    """The edit form, each field the submission still needs marked and in the error summary."""
+    form = _practice_form()
+    form.fill(service.values_to_edit(current_user, practice))
+    form.form_errors.append(
+        _("The practice is not complete yet: fill in the fields below, then submit again.")
+    )
+    for name, message in error.errors.items():
+        field = form._fields.get(name)
+        if field is not None:
+            field.errors = [str(message)]
+        else:
+            form.form_errors.append(str(message))
+    return _render_form(form, practice)
+
+
 def _render_form(form: PracticeForm, practice):
     status = 422 if form.errors or form.form_errors else 200
     return render_template(
@@ -242,6 +261,8 @@ def _render_form(form: PracticeForm, practice):
         form=form,
         practice=practice,
         options=reading.form_options(current_user, practice),
+        needs=practice_data.requirements(),
+        activity_groups=reading.activity_groups(),
         view=reading.practice_view(current_user, practice, with_history=False)
         if practice
         else None,
