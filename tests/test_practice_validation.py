@@ -184,3 +184,29 @@ def test_review_of_a_held_change_shows_labels(client, auth, practices, focal_br,
     )
     assert '<th scope="row">Costs</th>' in html and "Grátis." in html
     assert client.get(f"/practices/{practice.id}/edits/{update.edit.id + 99}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"v-send_back": "1", "v-comment": "Mais evidência.", "v-score_effective": "9"},
+        {"v-send_back": "1", "v-comment": "Mais evidência.", "v-score_effective": "<b>"},
+        {"v-publish": "1", "v-score_effective": "2"},
+        {"v-send_back": "1", "v-comment": "   "},
+    ],
+)
+def test_bad_validation_input_changes_nothing(client, auth, practices, focal_br, secretariat, data):
+    practice = practices.make(focal_br, "submitted")
+    auth.login(secretariat)
+    response = client.post(f"/practices/{practice.id}/validate?lang=en", data=data)
+    assert response.status_code == 422
+    assert 'class="error"' in response.get_data(as_text=True)
+    assert practice.state is PracticeState.SUBMITTED
+    assert all(score is None for score in practice.scores.values())
+    assert [e.action for e in audit.history("practice", practice.id)][0] == "practice.submit"
+
+
+def test_creation_is_listed_without_its_fields(practices, focal_br):
+    practice = practices.make(focal_br)
+    (created,) = history.revisions(practice.id)
+    assert created.changes == []

@@ -32,6 +32,7 @@ from kmportal.practices.enums import (
 from kmportal.reference.models import Activity, Country
 
 ENTITY = "practice"
+QUIET_ACTIONS = frozenset({"practice.create"})
 SHORT_TEXT = 160
 EMPTY = "—"
 
@@ -89,14 +90,15 @@ class Revision:
 
 
 def revisions(practice_id: int) -> list[Revision]:
-    """The practice's audit events, newest first, with readable changes."""
+    """The practice's audit events, newest first, with readable changes (a creation lists none:
+    its values are the first version, not a change)."""
     return [
         Revision(
             event.at,
             event.actor,
             str(action_label(event.action)),
             event.note,
-            readable(event.changes),
+            [] if event.action in QUIET_ACTIONS else readable(event.changes),
         )
         for event in audit.history(ENTITY, practice_id)
     ]
