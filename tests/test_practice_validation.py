@@ -1,6 +1,8 @@
 """Validation keeps the scores; the history reads in the reader's language; what changed
 since a practice was returned."""
 
+import io
+
 import pytest
 from flask_babel import force_locale
 
@@ -9,6 +11,7 @@ from kmportal.errors import ValidationError
 from kmportal.practices import history, service
 from kmportal.practices.enums import Criterion, PracticeState
 from tests.factories import GOOD_SCORES, practice_values
+from tests.test_attachments import PDF
 
 SOME_SCORES = {"innovative": "3", "effective": "1", "relevant": "2"}
 
@@ -148,9 +151,12 @@ def test_secretariat_sees_what_changed_since_the_return(
     practice = practices.make(focal_br, "returned")
     service.update_practice(focal_br, practice, practice_values(results="Nova evidência."))
     service.update_practice(focal_br, practice, practice_values(results="Evidência final."))
+    for name in ("a.pdf", "b.pdf"):
+        service.add_attachment(focal_br, practice, io.BytesIO(PDF), name)
     service.submit(focal_br, practice)
     changed = history.changed_since_return(practice.id)
-    assert [(c.name, c.old, c.new) for c in changed] == [
+    assert changed[-1].name == "attachment" and changed[-1].new == "a.pdf, b.pdf"
+    assert [(c.name, c.old, c.new) for c in changed[:-1]] == [
         (
             "results",
             "Redução de 30% do trabalho infantil nos municípios atendidos.",

@@ -122,8 +122,17 @@ def changed_since_return(practice_id: int) -> list[FieldChange]:
         if event.action not in ("practice.update", "practice.attach"):
             continue
         for name, (old, new) in _flatten(event.changes or {}).items():
+            if name == "attachment" and name in merged:  # documents add up, none replaces one
+                new = [*_as_list(merged[name][1]), new]
             merged.setdefault(name, [old, new])[1] = new
     return readable({name: pair for name, pair in merged.items() if pair[0] != pair[1]})
+
+
+def proposed_changes(practice, edit) -> list[FieldChange]:
+    """A held change against the published text, field by field, as the reviewer reads it."""
+    from kmportal.practices.data import snapshot
+
+    return readable(audit.diff(snapshot(practice), edit.data))
 
 
 def readable(changes: dict[str, Any]) -> list[FieldChange]:

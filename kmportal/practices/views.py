@@ -13,7 +13,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from kmportal.attachments.download import send_attachment
-from kmportal.audit import service as audit
 from kmportal.errors import ValidationError
 from kmportal.extensions import db
 from kmportal.forms_util import apply_errors, select_choices
@@ -193,7 +192,7 @@ def review_edit(practice_id: int, edit_id: int):
                 "success",
             )
             return redirect(url_for(".detail", practice_id=practice.id))
-    changes = history.readable(audit.diff(practice_data.snapshot(practice), edit.data))
+    changes = history.proposed_changes(practice, edit)
     return render_template(
         "practices/review_edit.html", practice=practice, edit=edit, changes=changes, form=form
     ), 422 if form.errors else 200
