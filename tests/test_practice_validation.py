@@ -2,6 +2,7 @@
 since a practice was returned."""
 
 import io
+import re
 
 import pytest
 from flask_babel import force_locale
@@ -206,7 +207,9 @@ def test_bad_validation_input_changes_nothing(client, auth, practices, focal_br,
     auth.login(secretariat)
     response = client.post(f"/practices/{practice.id}/validate?lang=en", data=data)
     assert response.status_code == 422
-    assert 'class="error"' in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert 'class="error"' in html and 'class="error-summary"' in html
+    assert re.search(r'<a href="#v-(score_[a-z_]+|comment)">', html)
     assert practice.state is PracticeState.SUBMITTED
     assert all(score is None for score in practice.scores.values())
     assert [e.action for e in audit.history("practice", practice.id)][0] == "practice.submit"
