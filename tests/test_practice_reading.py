@@ -130,3 +130,15 @@ def test_practice_page_says_who_must_act_next(client, auth, practices, focal_br,
     html = client.get(f"/practices/{practice.id}?lang={lang}").get_data(as_text=True)
     assert sentence in html
     assert 'class="next-step your-turn"' in html
+
+
+def test_form_says_beforehand_when_a_save_is_held_for_review(practices, people, focal_br):
+    published = practices.make(focal_br, "published")
+    draft = practices.make(focal_br)
+    assert reading.form_options(people["own"], published).held_for_review is True
+    assert reading.form_options(people["secretariat"], published).held_for_review is False
+    assert reading.form_options(people["own"], draft).held_for_review is False
+    assert reading.form_options(people["own"], published).attach is False
+    new = reading.form_options(people["own"])
+    assert (new.attach, new.choose_country) == (True, False)
+    assert reading.form_options(people["secretariat"]).choose_country is True

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from kmportal.practices import history
 from kmportal.practices.enums import Criterion, PracticeState
 from kmportal.practices.models import PendingEdit, Practice
-from kmportal.practices.permissions import can
+from kmportal.practices.permissions import can, held_for_review
 from kmportal.practices.workflow import allowed_steps as workflow_steps
 from kmportal.reference import queries as reference
 from kmportal.reference.models import Activity
@@ -80,7 +80,7 @@ def form_options(user, practice: Practice | None = None) -> FormOptions:
     return FormOptions(
         choose_country=secretariat,
         attach=can(user, "attach", practice),
-        held_for_review=practice.state is PracticeState.PUBLISHED and not secretariat,
+        held_for_review=held_for_review(user, practice),
     )
 
 

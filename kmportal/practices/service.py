@@ -29,7 +29,7 @@ from kmportal.practices import data as practice_data
 from kmportal.practices.criteria import clean_scores
 from kmportal.practices.enums import Criterion, EditStatus, PracticeState
 from kmportal.practices.models import PendingEdit, Practice
-from kmportal.practices.permissions import can
+from kmportal.practices.permissions import can, held_for_review
 from kmportal.practices.workflow import next_state
 
 ENTITY = "practice"
@@ -146,7 +146,7 @@ def update_practice(user, practice: Practice, values: dict[str, Any]) -> Practic
     changes = audit.diff(before, cleaned)
     if not changes:
         return PracticeUpdate(UpdateOutcome.UNCHANGED)
-    if practice.state is PracticeState.PUBLISHED and not user.is_secretariat:
+    if held_for_review(user, practice):
         edit = _hold_edit(user, practice, cleaned, changes)
         return PracticeUpdate(UpdateOutcome.HELD_FOR_REVIEW, edit)
     _hold_state(practice)
