@@ -26,7 +26,7 @@ def field_error(html: str, field: str) -> str:
     """The error text shown in the field block that holds the input named `field`."""
     block = re.search(
         rf'<div class="field has-error[^"]*">(?:(?!<div class="field).)*?(?:name|id)="{field}"'
-        r'(?:(?!<div class="field).)*?<p class="error" role="alert">([^<]+)</p>',
+        r'(?:(?!<div class="field).)*?<p class="error"[^>]*>([^<]+)</p>',
         html,
         re.S,
     )
@@ -103,7 +103,7 @@ def test_return_page_needs_a_comment(client, auth, practices, focal_br, secretar
     practice = practices.make(focal_br, "submitted")
     auth.login(secretariat)
     response = client.post(
-        f"/practices/{practice.id}/validate?lang=en", data={"r-send_back": "1", "r-comment": ""}
+        f"/practices/{practice.id}/validate?lang=en", data={"v-send_back": "1", "v-comment": ""}
     )
     assert response.status_code == 422
     assert "Tell the author what to change." in response.get_data(as_text=True)

@@ -9,7 +9,11 @@ promising practice. Anything else, or a practice not scored on all criteria, has
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
+from kmportal.errors import ValidationError
 from kmportal.practices.enums import Criterion, Label
 
 MIN_SCORE, MAX_SCORE = 0, 3
@@ -29,3 +33,31 @@ def practice_label(scores: Mapping[Criterion, int | None]) -> Label | None:
     ):
         return Label.PROMISING
     return None
+
+
+def clean_scores(scores: dict[str, Any], complete: bool = True) -> dict[Criterion, int | None]:
+    """Scores 0-3 per criterion, keyed by criterion. `complete`: every criterion must have one
+    (publishing); otherwise an empty one stays None (returning). Errors keyed score_<criterion>,
+    the validation form's own field names."""
+    errors: dict[str, object] = {}
+    cleaned: dict[Criterion, int | None] = {}
+    for criterion in Criterion:
+        raw = scores.get(criterion.value)
+        if not complete and (raw is None or str(raw).strip() == ""):
+            cleaned[criterion] = None
+            continue
+        try:
+            value = int(raw)
+        except (TypeError, ValueError):
+            value = None
+        if value is None and complete:
+            errors[f"score_{criterion.value}"] = _l("Score every criterion.")
+            continue
+        if value is None or not MIN_SCORE <= value <= MAX_SCORE:
+            errors[f"score_{criterion.value}"] = _l(
+                "Use a score from %(a)d to %(b)d.", a=MIN_SCORE, b=MAX_SCORE
+            )
+        cleaned[criterion] = value
+    if errors:
+        raise ValidationError(errors)
+    return cleaned

@@ -189,14 +189,32 @@ def _apply_arguments(practice: Practice, arguments: dict[str, str]) -> None:
         assessment.argument = arguments.get(criterion.value, "")
 
 
+#: Needed to save at all (clean() refuses a draft without them).
+REQUIRED_TO_SAVE = ("country_code", *REQUIRED_TEXT, "language", "theme")
+#: Needed before submitting (missing_for_submission() refuses the step without them).
+TEXT_TO_SUBMIT = ("institution", "population", "results", "replication")
+LISTS_TO_SUBMIT = ("sectors", "outcomes", "actors")
+
+
+def requirements() -> dict[str, str]:
+    """Each form field's requirement, "save" or "submit", from the two rules above: the form
+    marks them before anyone fails to meet them."""
+    needs = {name: "save" for name in REQUIRED_TO_SAVE}
+    for name in (*TEXT_TO_SUBMIT, *LISTS_TO_SUBMIT, "period_start"):
+        needs[name] = "submit"
+    for criterion in Criterion:
+        needs[f"argument_{criterion.value}"] = "submit"
+    return needs
+
+
 def missing_for_submission(practice: Practice) -> dict[str, object]:
     """What a practice still needs before the secretariat can assess it."""
     missing: dict[str, object] = {}
     required = _l("Needed before submitting.")
-    for field in ("institution", "population", "results", "replication"):
+    for field in TEXT_TO_SUBMIT:
         if not (getattr(practice, field) or "").strip():
             missing[field] = required
-    for field in ("sectors", "outcomes", "actors"):
+    for field in LISTS_TO_SUBMIT:
         if not getattr(practice, field):
             missing[field] = required
     if practice.period_start is None:

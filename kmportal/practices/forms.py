@@ -79,6 +79,13 @@ class PracticeForm(FlaskForm):
     activity_ids = MultiCheckboxField(
         _l("Work-plan activities it serves"), choices=[], coerce=str, validate_choice=False
     )
+    document = FileField(
+        _l("Document (optional)"),
+        description=_l(
+            "PDF, Office, OpenDocument or an image. It is attached to the draft when you save "
+            "it; you can add more documents on the practice's page."
+        ),
+    )
     submit = SubmitField(_l("Save"))
 
     def criterion_fields(self):
@@ -89,13 +96,24 @@ class PracticeForm(FlaskForm):
         data = {
             name: field.data
             for name, field in self._fields.items()
-            if name not in ("csrf_token", "submit") and not name.startswith("argument_")
+            if name not in ("csrf_token", "submit", "document") and not name.startswith("argument_")
         }
         data["arguments"] = {
             criterion.value: getattr(self, f"argument_{criterion.value}").data
             for criterion in Criterion
         }
         return data
+
+    def uploaded_document(self):
+        """(stream, file name) of the file chosen with the form, or None."""
+        upload = self.document.data
+        if upload is None or not getattr(upload, "filename", ""):
+            return None
+        return upload.stream, upload.filename
+
+    def activity_options(self) -> dict:
+        """The activity checkboxes by activity id, for the template to place them per result."""
+        return {int(option.data): option for option in self.activity_ids}
 
     def fill(self, values: dict) -> None:
         """Put a practice's snapshot (practices.data.snapshot) into the form."""
@@ -123,8 +141,18 @@ SCORE_CHOICES = [("", "—"), ("0", "0"), ("1", "1"), ("2", "2"), ("3", "3")]
 
 
 class ValidateForm(FlaskForm):
-    note = TextAreaField(_l("Note for the record (optional)"))
+    """One form: score the seven criteria, comment, then publish or return (the scores are
+    kept either way)."""
+
+    comment = TextAreaField(
+        _l("Comments for the author"),
+        description=_l(
+            "Needed to return the practice; kept in the history. Scores given so far are kept "
+            "when you return it."
+        ),
+    )
     publish = SubmitField(_l("Validate and publish"))
+    send_back = SubmitField(_l("Return with comments"))
 
     def scores(self) -> dict:
         return {c.value: getattr(self, f"score_{c.value}").data for c in Criterion}
@@ -139,11 +167,6 @@ for _criterion in Criterion:
         f"score_{_criterion.value}",
         SelectField(_criterion.label, choices=select_choices(SCORE_CHOICES), validate_choice=False),
     )
-
-
-class ReturnForm(FlaskForm):
-    comment = TextAreaField(_l("Comment for the author"))
-    send_back = SubmitField(_l("Return with comments"))
 
 
 class DecisionForm(FlaskForm):

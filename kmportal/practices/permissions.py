@@ -91,6 +91,12 @@ def _edit(user, practice: Practice | None) -> bool:
     )
 
 
+def held_for_review(user, practice: Practice) -> bool:
+    """A focal point's change to a published practice waits for the secretariat's review
+    (service.update_practice holds it; the form says so beforehand)."""
+    return practice.state is PracticeState.PUBLISHED and not _secretariat(user)
+
+
 def _attach(user, practice: Practice | None) -> bool:
     # Files go straight onto the record, so focal points attach only before publication.
     return _secretariat(user) or (

@@ -28,10 +28,10 @@ from kmportal.errors import (
 )
 from kmportal.extensions import db
 from kmportal.practices import data as practice_data
-from kmportal.practices.criteria import MAX_SCORE, MIN_SCORE
+from kmportal.practices.criteria import clean_scores
 from kmportal.practices.enums import Criterion, EditStatus, PracticeState
 from kmportal.practices.models import PendingEdit, Practice
-from kmportal.practices.permissions import can
+from kmportal.practices.permissions import can, held_for_review
 from kmportal.practices.workflow import next_state
 
 ENTITY = "practice"
@@ -94,19 +94,68 @@ def get_practice(user, practice_id: int, action: str = "read") -> Practice:
     return practice
 
 
-def create_practice(user, values: dict[str, Any], is_demo: bool = False) -> Practice:
-    """A focal point creates a draft for its own country; the secretariat for any country."""
+def get_edit(user, practice_id: int, edit_id: int) -> tuple[Practice, PendingEdit]:
+    """A change held for review, for the secretariat, only under its own practice."""
+    practice = get_practice(user, practice_id, "review_edit")
+    edit = db.session.get(PendingEdit, edit_id)
+    if edit is None or edit.practice_id != practice.id:
+        raise NotFound(_l("There is no such change."))
+    return practice, edit
+
+
+def create_practice(
+    user,
+    values: dict[str, Any],
+    is_demo: bool = False,
+    document: tuple[BinaryIO, str] | None = None,
+) -> Practice:
+    """A focal point creates a draft for its own country; the secretariat for any country.
+
+    `document` (a stream and its file name) is attached to the new draft in the same
+    transaction: a refused file refuses the whole draft (error keyed "document"), so a person
+    never finds half of what they sent."""
     authorize(user, "create")
     if not user.is_secretariat:
         values = {**values, "country_code": user.country_code}
-    cleaned = practice_data.clean(values)
+    cleaned = _clean_with_document(values, document)
     practice = Practice(state=PracticeState.DRAFT, created_by_id=user.id, is_demo=is_demo)
     practice_data.apply(practice, cleaned)
     db.session.add(practice)
     db.session.flush()
     audit.record(user, "practice.create", ENTITY, practice.id, audit.diff({}, cleaned))
-    _commit()
+    if document is None:
+        _commit()
+        return practice
+    attachment = attachments.store(*document, practice_id=practice.id, uploaded_by_id=user.id)
+    with attachments.committed_or_discarded(attachment):
+        db.session.add(attachment)
+        audit.record(
+            user,
+            "practice.attach",
+            ENTITY,
+            practice.id,
+            {"attachment": [None, attachment.original_name]},
+        )
+        db.session.commit()
     return practice
+
+
+def _clean_with_document(values: dict[str, Any], document) -> dict[str, Any]:
+    """The cleaned values, or one ValidationError with the values' and the file's errors."""
+    errors: dict[str, object] = {}
+    cleaned: dict[str, Any] = {}
+    try:
+        cleaned = practice_data.clean(values)
+    except ValidationError as error:
+        errors.update(error.errors)
+    if document is not None:
+        try:
+            attachments.validate_upload(*document)
+        except ValidationError as error:
+            errors["document"] = next(iter(error.errors.values()))
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
 
 
 def update_practice(user, practice: Practice, values: dict[str, Any]) -> PracticeUpdate:
@@ -121,7 +170,7 @@ def update_practice(user, practice: Practice, values: dict[str, Any]) -> Practic
     changes = audit.diff(before, cleaned)
     if not changes:
         return PracticeUpdate(UpdateOutcome.UNCHANGED)
-    if practice.state is PracticeState.PUBLISHED and not user.is_secretariat:
+    if held_for_review(user, practice):
         edit = _hold_edit(user, practice, cleaned, changes)
         return PracticeUpdate(UpdateOutcome.HELD_FOR_REVIEW, edit)
     _hold_state(practice)
@@ -187,33 +236,67 @@ def publish(user, practice: Practice, scores: dict[str, Any], note: str | None =
     authorize(user, "publish", practice)
     target = next_state(practice.state, "publish")
     cleaned = clean_scores(scores)
-    before = {f"score_{c.value}": s for c, s in practice.scores.items()}
-    after = {f"score_{c.value}": cleaned[c] for c in Criterion}
-    changes = audit.diff(before, after)
     _move(
         user,
         practice,
         target,
         "practice.publish",
-        changes,
+        _score_changes(practice, cleaned),
         note,
         published_at=utcnow(),
         return_comment=None,
     )
-    for criterion in Criterion:
-        practice.assessment(criterion).score = cleaned[criterion]
+    _store_scores(practice, cleaned)
     _commit()
 
 
-def return_to_author(user, practice: Practice, comment: str) -> None:
-    """The secretariat sends a submitted practice back with a comment the author will see."""
+def return_to_author(
+    user, practice: Practice, comment: str, scores: dict[str, Any] | None = None
+) -> None:
+    """The secretariat sends a submitted practice back with a comment the author will see.
+
+    The scores given so far (any of the seven, each 0-3) are kept with the practice and in
+    its history, so the author sees them and the next validation starts from them."""
     authorize(user, "return", practice)
     target = next_state(practice.state, "return")
     comment = (comment or "").strip()
+    errors: dict[str, object] = {}
     if not comment:
-        raise ValidationError({"comment": _l("Tell the author what to change.")})
-    _move(user, practice, target, "practice.return", note=comment, return_comment=comment)
+        errors["comment"] = _l("Tell the author what to change.")
+    try:
+        cleaned = clean_scores(scores or {}, complete=False)
+    except ValidationError as error:
+        errors.update(error.errors)
+    if errors:
+        raise ValidationError(errors)
+    _move(
+        user,
+        practice,
+        target,
+        "practice.return",
+        _score_changes(practice, cleaned),
+        note=comment,
+        return_comment=comment,
+    )
+    _store_scores(practice, cleaned)
     _commit()
+
+
+def _score_changes(practice: Practice, cleaned: dict[Criterion, int | None]) -> dict:
+    before = {f"score_{c.value}": practice.scores.get(c) for c in Criterion}
+    after = {f"score_{c.value}": cleaned.get(c) for c in Criterion}
+    return audit.diff(before, after)
+
+
+def _store_scores(practice: Practice, cleaned: dict[Criterion, int | None]) -> None:
+    from kmportal.practices.models import CriterionAssessment
+
+    for criterion in Criterion:
+        assessment = practice.assessment(criterion)
+        if assessment is None:
+            assessment = CriterionAssessment(criterion=criterion, argument="")
+            practice.assessments.append(assessment)
+        assessment.score = cleaned.get(criterion)
 
 
 def archive(user, practice: Practice, note: str | None = None) -> None:
@@ -291,26 +374,6 @@ def get_attachment(user, attachment_id: int) -> Attachment:
         raise NotFound(_l("There is no such file."))
     get_practice(user, attachment.practice_id)
     return attachment
-
-
-def clean_scores(scores: dict[str, Any]) -> dict[Criterion, int]:
-    errors: dict[str, object] = {}
-    cleaned: dict[Criterion, int] = {}
-    for criterion in Criterion:
-        raw = scores.get(criterion.value)
-        try:
-            value = int(raw)
-        except (TypeError, ValueError):
-            errors[f"score_{criterion.value}"] = _l("Score every criterion.")
-            continue
-        if not MIN_SCORE <= value <= MAX_SCORE:
-            errors[f"score_{criterion.value}"] = _l(
-                "Use a score from %(a)d to %(b)d.", a=MIN_SCORE, b=MAX_SCORE
-            )
-        cleaned[criterion] = value
-    if errors:
-        raise ValidationError(errors)
-    return cleaned
 
 
 def _move(user, practice, target, action, changes=None, note=None, **values) -> None:

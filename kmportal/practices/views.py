@@ -13,24 +13,20 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from kmportal.attachments.download import send_attachment
-from kmportal.audit import service as audit
+from kmportal.errors import ValidationError
 from kmportal.extensions import db
 from kmportal.forms_util import apply_errors, select_choices
 from kmportal.ids import page_number
 from kmportal.practices import data as practice_data
-from kmportal.practices import queries, service
-from kmportal.practices.enums import Criterion, PracticeState, Sector, Theme
+from kmportal.practices import history, queries, reading, service
+from kmportal.practices.enums import Sector, Theme
 from kmportal.practices.forms import (
     ActionForm,
     AttachmentForm,
     DecisionForm,
     PracticeForm,
-    ReturnForm,
     ValidateForm,
 )
-from kmportal.practices.models import PendingEdit
-from kmportal.practices.permissions import can
-from kmportal.practices.workflow import allowed_steps
 from kmportal.reference import queries as reference
 
 bp = Blueprint("practices", __name__, url_prefix="/practices", template_folder="templates")
@@ -68,7 +64,12 @@ def create():
         form.country_code.data = current_user.country_code
         form.language.data = current_user.language
     if form.validate_on_submit():
-        practice = apply_errors(form, lambda: service.create_practice(current_user, form.values()))
+        practice = apply_errors(
+            form,
+            lambda: service.create_practice(
+                current_user, form.values(), document=form.uploaded_document()
+            ),
+        )
         if practice:
             flash(_("The draft is saved. Submit it when it is complete."), "success")
             return redirect(url_for(".detail", practice_id=practice.id))
@@ -78,21 +79,14 @@ def create():
 @bp.route("/<int:practice_id>")
 def detail(practice_id: int):
     practice = service.get_practice(current_user, practice_id)
-    history = (
-        audit.history("practice", practice.id) if can(current_user, "history", practice) else []
-    )
     return render_template(
         "practices/detail.html",
         practice=practice,
-        history=history,
-        steps=allowed_steps(practice.state),
-        can=lambda action: can(current_user, action, practice),
+        view=reading.practice_view(current_user, practice),
         # Only signed-in people get forms: building one makes a CSRF token, which would keep
         # an anonymous reader's page out of the shared page cache (kmportal/pagecache).
         action_form=ActionForm() if current_user.is_authenticated else None,
         attachment_form=AttachmentForm() if current_user.is_authenticated else None,
-        criteria=Criterion,
-        states=PracticeState,
     )
 
 
@@ -131,12 +125,9 @@ def submit(practice_id: int):
         abort(400)
     try:
         service.submit(current_user, practice)
-    except service.ValidationError as error:
+    except ValidationError as error:
         db.session.rollback()
-        for message in error.errors.values():
-            flash(str(message), "error")
-        flash(_("The practice is not complete yet: edit it, then submit again."), "error")
-        return redirect(url_for(".edit", practice_id=practice.id))
+        return _render_incomplete(practice, error)
     flash(_("Submitted. The Technical Secretariat will validate it."), "success")
     return redirect(url_for(".detail", practice_id=practice.id))
 
@@ -145,30 +136,30 @@ def submit(practice_id: int):
 @login_required
 def validate(practice_id: int):
     practice = service.get_practice(current_user, practice_id, "publish")
-    form, return_form = ValidateForm(prefix="v"), ReturnForm(prefix="r")
-    if form.publish.data and form.validate_on_submit():
-        done = apply_errors(
-            form,
-            lambda: service.publish(current_user, practice, form.scores(), form.note.data or None),
-        )
-        if done:
-            flash(_("The practice is published."), "success")
-            return redirect(url_for(".detail", practice_id=practice.id))
-    elif return_form.send_back.data and return_form.validate_on_submit():
-        done = apply_errors(
-            return_form,
-            lambda: service.return_to_author(current_user, practice, return_form.comment.data),
-        )
-        if done:
-            flash(_("The practice is returned to its author."), "success")
+    form = ValidateForm(prefix="v")
+    if form.validate_on_submit():
+        if form.send_back.data:
+            action = lambda: service.return_to_author(  # noqa: E731
+                current_user, practice, form.comment.data, form.scores()
+            )
+            message = _("The practice is returned to its author, with its scores.")
+        else:
+            action = lambda: service.publish(  # noqa: E731
+                current_user, practice, form.scores(), form.comment.data or None
+            )
+            message = _("The practice is published.")
+        if apply_errors(form, action):
+            flash(message, "success")
             return redirect(url_for(".detail", practice_id=practice.id))
     elif request.method == "GET":
         for criterion, score in practice.scores.items():
             getattr(form, f"score_{criterion.value}").data = "" if score is None else str(score)
-    status = 422 if form.errors or return_form.errors else 200
     return render_template(
-        "practices/validate.html", practice=practice, form=form, return_form=return_form
-    ), status
+        "practices/validate.html",
+        practice=practice,
+        form=form,
+        view=reading.practice_view(current_user, practice),
+    ), 422 if form.errors or form.form_errors else 200
 
 
 @bp.route("/<int:practice_id>/archive", methods=["POST"])
@@ -186,10 +177,7 @@ def archive(practice_id: int):
 @bp.route("/<int:practice_id>/edits/<int:edit_id>", methods=["GET", "POST"])
 @login_required
 def review_edit(practice_id: int, edit_id: int):
-    practice = service.get_practice(current_user, practice_id, "review_edit")
-    edit = db.get_or_404(PendingEdit, edit_id)
-    if edit.practice_id != practice.id:
-        abort(404)
+    practice, edit = service.get_edit(current_user, practice_id, edit_id)
     form = DecisionForm()
     if form.validate_on_submit():
         accept = bool(form.accept.data)
@@ -204,7 +192,7 @@ def review_edit(practice_id: int, edit_id: int):
                 "success",
             )
             return redirect(url_for(".detail", practice_id=practice.id))
-    changes = audit.diff(practice_data.snapshot(practice), edit.data)
+    changes = history.proposed_changes(practice, edit)
     return render_template(
         "practices/review_edit.html", practice=practice, edit=edit, changes=changes, form=form
     ), 422 if form.errors else 200
@@ -249,6 +237,32 @@ def _practice_form() -> PracticeForm:
     return form
 
 
+def _render_incomplete(practice, error: ValidationError):
+    """The edit form, each field the submission still needs marked and in the error summary."""
+    form = _practice_form()
+    form.fill(service.values_to_edit(current_user, practice))
+    form.form_errors.append(
+        _("The practice is not complete yet: fill in the fields below, then submit again.")
+    )
+    for name, message in error.errors.items():
+        field = form._fields.get(name)
+        if field is not None:
+            field.errors = [str(message)]
+        else:
+            form.form_errors.append(str(message))
+    return _render_form(form, practice)
+
+
 def _render_form(form: PracticeForm, practice):
     status = 422 if form.errors or form.form_errors else 200
-    return render_template("practices/form.html", form=form, practice=practice), status
+    return render_template(
+        "practices/form.html",
+        form=form,
+        practice=practice,
+        options=reading.form_options(current_user, practice),
+        needs=practice_data.requirements(),
+        activity_groups=reading.activity_groups(),
+        view=reading.practice_view(current_user, practice, with_history=False)
+        if practice
+        else None,
+    ), status

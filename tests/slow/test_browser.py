@@ -67,6 +67,11 @@ def test_focal_point_submits_and_secretariat_publishes(live_app, browser, tmp_pa
             "This field is required."
             in browser.find_element(By.CSS_SELECTOR, ".field.has-error").text
         )
+        # The error summary at the top takes the focus and links to the field.
+        focused = browser.switch_to.active_element
+        assert "error-summary" in focused.get_attribute("class")
+        focused.find_element(By.CSS_SELECTOR, "a[href='#title']").click()
+        assert browser.switch_to.active_element.get_attribute("id") == "title"
         fill(browser, "title", "Escuelas rurales libres de trabajo infantil en Cusco")
         fill(browser, "summary", "Jornada escolar completa y transporte para niñas y niños.")
         fill(browser, "description", "Descripción completa de la práctica.")
