@@ -1,0 +1,46 @@
+"""plan periods: official language and per-language texts of the work plans
+
+A plan (one plan period: code, first and last month) now names the language of its
+official text, and the plan, its objectives, results, activities and targets keep their
+texts in other languages (unofficial translations) beside the official one. Existing rows
+keep their texts as the official Spanish text, with no translation yet (`flask reference
+load` adds the shipped ones).
+
+Revision ID: 0008_plan_periods
+Revises: 0007_attachment_one_owner
+Create Date: 2026-12-01 23:30:00
+
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = "0008_plan_periods"
+down_revision = "0007_attachment_one_owner"
+branch_labels = None
+depends_on = None
+
+TRANSLATED = ("plan", "objective", "result", "activity", "target")
+
+
+def upgrade():
+    with op.batch_alter_table("plan", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "official_language", sa.String(length=8), nullable=False, server_default="es"
+            )
+        )
+    for table in TRANSLATED:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(
+                sa.Column("translations", sa.JSON(), nullable=False, server_default="{}")
+            )
+
+
+def downgrade():
+    for table in reversed(TRANSLATED):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column("translations")
+    with op.batch_alter_table("plan", schema=None) as batch_op:
+        batch_op.drop_column("official_language")
