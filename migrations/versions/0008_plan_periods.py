@@ -25,22 +25,20 @@ TRANSLATED = ("plan", "objective", "result", "activity", "target")
 
 
 def upgrade():
-    with op.batch_alter_table("plan", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column(
-                "official_language", sa.String(length=8), nullable=False, server_default="es"
-            )
-        )
+    # Plain ALTER TABLE ... ADD COLUMN with a default: existing rows get it, no table copy.
+    op.add_column(
+        "plan",
+        sa.Column("official_language", sa.String(length=8), nullable=False, server_default="es"),
+    )
     for table in TRANSLATED:
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.add_column(
-                sa.Column("translations", sa.JSON(), nullable=False, server_default="{}")
-            )
+        op.add_column(
+            table, sa.Column("translations", sa.JSON(), nullable=False, server_default="{}")
+        )
 
 
 def downgrade():
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite 3.35+ too): a batch copy of "plan" would drop
+    # the old table, and with foreign keys on, SQLite would cascade it to every objective.
     for table in reversed(TRANSLATED):
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_column("translations")
-    with op.batch_alter_table("plan", schema=None) as batch_op:
-        batch_op.drop_column("official_language")
+        op.drop_column(table, "translations")
+    op.drop_column("plan", "official_language")
