@@ -21,8 +21,10 @@ def shipped() -> dict:
 
 def write(tmp_path, data, name="plan.yaml") -> str:
     path = tmp_path / name
-    text = json.dumps(data, ensure_ascii=False) if name.endswith(".json") else yaml.safe_dump(
-        data, allow_unicode=True, sort_keys=False
+    text = (
+        json.dumps(data, ensure_ascii=False)
+        if name.endswith(".json")
+        else yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     )
     path.write_text(text, encoding="utf-8")
     return str(path)
@@ -61,7 +63,10 @@ def test_an_edited_file_updates_by_code_and_is_audited(runner, tmp_path):
     target = db.session.scalar(sa.select(Target))
     assert target.quantity == 20
     assert target.result.text_in("text", "en") == "Fifteen good practices transferred"
-    assert [str(m.month) for m in target.result.activities[0].months] == ["2015-11-01", "2016-01-01"]
+    assert [str(m.month) for m in target.result.activities[0].months] == [
+        "2015-11-01",
+        "2016-01-01",
+    ]
     events = sa.select(AuditEvent).where(AuditEvent.action == "plan.import")
     event = db.session.scalar(events.order_by(AuditEvent.id.desc()))
     assert sorted(event.changes["updated"]) == ["3.1", "3.1.1", "3.1:practices_transferred"]
@@ -128,7 +133,10 @@ def test_a_duplicate_code_and_a_wrong_code(app):
     activities[1]["code"] = "1.1.1"
     activities[2]["code"] = "2.1.3"
     problems = problems_of(data)
-    assert any("objectives[0].results[0].activities[1].code" in p and "appears twice" in p for p in problems)
+    assert any(
+        "objectives[0].results[0].activities[1].code" in p and "appears twice" in p
+        for p in problems
+    )
     assert any("activities[2].code" in p and "must be “1.1.1”" in p for p in problems)
 
 
@@ -138,7 +146,9 @@ def test_months_outside_the_period_and_targets_of_zero_or_less(app):
     target = data["objectives"][2]["results"][0]["targets"][0]
     target["quantity"] = 0
     problems = problems_of(data)
-    assert any("months[0]" in p and "outside the plan period (2015-10 to 2016-09)" in p for p in problems)
+    assert any(
+        "months[0]" in p and "outside the plan period (2015-10 to 2016-09)" in p for p in problems
+    )
     assert any("months[1]" in p and "YYYY-MM" in p for p in problems)
     assert any("targets[0].quantity" in p and "greater than 0" in p for p in problems)
     target["quantity"] = -3
