@@ -91,5 +91,14 @@ def test_countries_have_four_names_from_pycountry(app):
 
 def test_plan_page_shows_objectives(client):
     page = client.get("/plan?lang=en").get_data(as_text=True)
-    assert "Gestión del conocimiento" in page
-    assert "Quince (15) buenas prácticas transferidas entre países" in page
+    assert '<span lang="en" class="unofficial">Knowledge management</span>' in page
+    assert "Unofficial translation; official text in Spanish." in page
+    assert "Fifteen (15) good practices transferred between countries" in page
+    official = client.get("/plan?lang=en&text=official").get_data(as_text=True)
+    assert '<span lang="es">Gestión del conocimiento</span>' in official
+    assert "Quince (15) buenas prácticas transferidas entre países" in official
+    assert "Unofficial translation" not in official
+    spanish = client.get("/plan?lang=es").get_data(as_text=True)
+    assert '<span lang="es">Gestión del conocimiento</span>' in spanish
+    french = client.get("/plan?lang=fr").get_data(as_text=True)
+    assert '<span lang="fr" class="unofficial">Gestion des connaissances</span>' in french

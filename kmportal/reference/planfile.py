@@ -360,9 +360,7 @@ class _Checker:
         ):
             self.problem(
                 path + ("indicator",),
-                _l(
-                    "An indicator is a name of lower-case letters, digits and “_”."
-                ),
+                _l("An indicator is a name of lower-case letters, digits and “_”."),
             )
         elif indicator in indicators:
             self.problem(

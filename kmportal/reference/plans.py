@@ -13,6 +13,7 @@ then written in one transaction, with one audit event, or not at all.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -275,3 +276,31 @@ def load_shipped(only_missing: bool = True) -> list[ImportReport]:
         import_file(path, only_missing=only_missing)
         for path in sorted(SHIPPED_PLANS.glob("plan-*.yaml"))
     ]
+
+
+def draft_text(code=None, new: bool = False) -> str:
+    """The plan editor's first text: the asked (or current) period's file; for a new period,
+    the latest plan's file moved to the months after it, with no month marked and a code to
+    write."""
+    from kmportal.months import add_months
+    from kmportal.reference import queries
+
+    plan = (queries.plan_by_code(code) if code and not new else None) or queries.current_plan()
+    if plan is None:
+        return ""
+    data = export_data(plan)
+    if new:
+        length = len(plan.months())
+        first = add_months(plan.last_month, 1)
+        last = add_months(first, length - 1)
+        data["period"].update(code="", start=f"{first:%Y-%m}", end=f"{last:%Y-%m}")
+        end_day = add_months(last, 1).toordinal() - 1
+        for objective in data["objectives"]:
+            for result in objective["results"]:
+                for activity in result["activities"]:
+                    activity["months"] = []
+                for target in result["targets"]:
+                    target.update(
+                        start=first.isoformat(), end=date.fromordinal(end_day).isoformat()
+                    )
+    return planfile.dump(data)

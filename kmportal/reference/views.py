@@ -18,13 +18,15 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_login import current_user
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from wtforms import TextAreaField
 
 from kmportal.forms_util import apply_errors
 from kmportal.practices import queries as practice_queries
-from kmportal.reference import queries, service
+from kmportal.reference import plan_text, plans, queries, service
 
 bp = Blueprint("reference", __name__, template_folder="templates")
 
@@ -51,7 +53,8 @@ class ScheduleForm(FlaskForm):
 
 @bp.route("/plan", methods=["GET", "POST"])
 def plan():
-    found = queries.current_plan()
+    choice = queries.choose_period(request.args.get("period"))
+    found = choice.plan
     form = ScheduleForm()
     if request.method == "POST":
         if not current_user.is_authenticated:
@@ -73,13 +76,53 @@ def plan():
                 else _("The schedule is unchanged."),
                 "success",
             )
-            return redirect(url_for(".plan", _anchor="schedule"), 303)
+            return redirect(url_for(".plan", period=found.code, _anchor="schedule"), 303)
+    official_only = request.args.get("text") == "official"
     return render_template(
         "reference/plan.html",
         plan=found,
+        choice=choice,
+        official_only=official_only,
+        translated=bool(found)
+        and not official_only
+        and plan_text(found, "title", found).translated,
         form=form,
         marked=service.schedule(found) if found else set(),
         cell_key=service.cell_key,
         practices=practice_queries.practices_by_activity(found) if found else {},
         can_schedule=getattr(current_user, "is_secretariat", False),
     ), 422 if form.form_errors else 200
+
+
+class PlanFileForm(FlaskForm):
+    text = TextAreaField(_l("Plan file (YAML or JSON)"))
+
+
+@bp.route("/plan/edit", methods=["GET", "POST"])
+@login_required
+def edit_plan():
+    """The secretariat edits a plan period (or creates one) as its plan file: the same
+    importer, checks and audit as `flask plan import`."""
+    if not current_user.is_secretariat:
+        abort(403)
+    form = PlanFileForm()
+    if request.method == "GET":
+        form.text.data = plans.draft_text(request.args.get("period"), bool(request.args.get("new")))
+    elif form.validate_on_submit():
+        report = apply_errors(
+            form, lambda: plans.import_text(form.text.data or "", "plan.yaml", current_user)
+        )
+        if report is not None:
+            flash(
+                _(
+                    "Plan %(code)s saved: %(created)d added, %(updated)d updated.",
+                    code=report.plan.code,
+                    created=len(report.created),
+                    updated=len(report.updated),
+                ),
+                "success",
+            )
+            return redirect(url_for(".plan", period=report.plan.code), 303)
+    else:
+        abort(400)
+    return render_template("reference/plan_edit.html", form=form), 422 if form.form_errors else 200
