@@ -139,3 +139,23 @@ def current_target(indicator: str = TARGET_INDICATOR, plan: Plan | None = None) 
     if plan is not None:
         query = query.where(Objective.plan_id == plan.id)
     return db.session.scalar(query)
+
+
+def result_choices() -> list[tuple[int, str]]:
+    """The results a transfer may be recorded against, the current plan's first: "3.1 text",
+    prefixed with the plan period's code when there are several periods."""
+    current = current_plan()
+    if current is None:
+        return []
+    plans = [current] + [p for p in plan_periods() if p.id != current.id]
+    return [
+        (
+            result.id,
+            f"{plan.code} · {result.code} {result.text}"
+            if len(plans) > 1
+            else f"{result.code} {result.text}",
+        )
+        for plan in plans
+        for objective in plan.objectives
+        for result in objective.results
+    ]

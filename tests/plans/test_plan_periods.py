@@ -163,3 +163,14 @@ def test_only_the_secretariat_edits_plans(client, auth, focal_br):
     before = dump()
     assert client.post("/plan/edit", data={"text": yaml.safe_dump(shipped())}).status_code == 403
     assert dump() == before
+
+
+def test_a_transfer_may_be_recorded_against_any_periods_result(app):
+    assert [label for _id, label in queries.result_choices()][3] == (
+        "3.1 Quince (15) buenas prácticas transferidas entre países"
+    )
+    later = add_period()
+    labels = [label for _id, label in queries.result_choices()]
+    assert len(labels) == 12 and labels[0].startswith("2025-2027 · 1.1 ")  # current first
+    assert labels[10].startswith("2015-2016 · 3.2 ")
+    assert later.objectives[0].results[0].id == queries.result_choices()[0][0]
