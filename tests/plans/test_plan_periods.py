@@ -9,7 +9,7 @@ import yaml
 from kmportal.audit.models import AuditEvent
 from kmportal.extensions import db
 from kmportal.progress import queries as progress
-from kmportal.reference import planfile, plans, queries
+from kmportal.reference import plancheck, planfile, plans, queries
 from kmportal.reference.models import Plan, Target
 from tests.plans.test_plan_files import shipped
 from tests.test_reference_data import dump
@@ -19,10 +19,10 @@ def add_period(code="2025-2027", start="2025-07", end="2027-06", quantity=30):
     data = shipped()
     data["period"].update(code=code, start=start, end=end)
     target = data["objectives"][2]["results"][0]["targets"][0]
-    first = planfile.month_of(start)
-    last = planfile.month_of(end)
+    first = plancheck.month_of(start)
+    last = plancheck.month_of(end)
     target.update(
-        quantity=quantity, start=first.isoformat(), end=planfile._month_end(last).isoformat()
+        quantity=quantity, start=first.isoformat(), end=plancheck.month_end(last).isoformat()
     )
     return plans.import_plan(planfile.parse(yaml.safe_dump(data))).plan
 
