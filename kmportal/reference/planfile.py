@@ -50,6 +50,7 @@ def _load(text: str, name: str) -> tuple[object, dict]:
         if name.endswith(".json"):
             data = json.loads(text)
         else:
+            _refuse_aliases(text)
             data = yaml.load(text, Loader=yaml.SafeLoader)
         # JSON is YAML too: the same composer gives the lines of both.
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -72,6 +73,16 @@ def _load(text: str, name: str) -> tuple[object, dict]:
     marks: dict[tuple, int] = {}
     _mark(node, (), marks)
     return data, marks
+
+
+def _refuse_aliases(text: str) -> None:
+    """A plan needs no anchors or aliases, and a few of them can make a tiny file expand into
+    billions of nodes: refused before anything is built."""
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            line = event.start_mark.line + 1
+            message = _l("Anchors and aliases (“&”, “*”) are not allowed in a plan file.")
+            raise PlanFileError([(location(line, ""), message)])
 
 
 def _mark(node, path: tuple, marks: dict) -> None:

@@ -212,52 +212,16 @@ def _translations(row, values: dict, official: str) -> dict:
 
 def export_data(plan: Plan) -> dict:
     """A plan in the file format (what import_plan reads back to the same rows)."""
-
-    def texts(row, column: str) -> dict[str, str]:
-        found = {plan.official_language: getattr(row, column)}
-        for language in sorted(row.translations or {}):
-            if row.text_in(column, language):
-                found[language] = row.text_in(column, language)
-        return found
-
-    objectives = []
-    for objective in plan.objectives:
-        results = []
-        for result in objective.results:
-            activities = [
-                {
-                    "code": activity.code,
-                    "text": texts(activity, "text"),
-                    "months": [f"{m.month:%Y-%m}" for m in activity.months],
-                }
-                for activity in result.activities
-            ]
-            targets = [
-                {
-                    "indicator": target.indicator,
-                    "quantity": target.quantity,
-                    "start": target.period_start.isoformat(),
-                    "end": target.period_end.isoformat(),
-                    "description": texts(target, "description"),
-                }
-                for target in sorted(result.targets, key=lambda t: t.indicator)
-            ]
-            results.append(
-                {
-                    "code": result.code,
-                    "text": texts(result, "text"),
-                    "activities": activities,
-                    "targets": targets,
-                }
-            )
-        objectives.append(
-            {
-                "code": str(objective.number),
-                "name": texts(objective, "name"),
-                "description": texts(objective, "description"),
-                "results": results,
-            }
-        )
+    texts = _Texts(plan.official_language)
+    objectives = [
+        {
+            "code": str(objective.number),
+            "name": texts(objective, "name"),
+            "description": texts(objective, "description"),
+            "results": [_export_result(result, texts) for result in objective.results],
+        }
+        for objective in plan.objectives
+    ]
     period = {
         "code": plan.code,
         "start": f"{plan.first_month:%Y-%m}",
@@ -267,6 +231,47 @@ def export_data(plan: Plan) -> dict:
         "place_and_date": texts(plan, "place_and_date"),
     }
     return {"period": period, "objectives": objectives}
+
+
+class _Texts:
+    """A row's text in the file format: {official language: column, other: translation}."""
+
+    def __init__(self, official: str):
+        self.official = official
+
+    def __call__(self, row, column: str) -> dict[str, str]:
+        found = {self.official: getattr(row, column)}
+        for language in sorted(row.translations or {}):
+            if row.text_in(column, language):
+                found[language] = row.text_in(column, language)
+        return found
+
+
+def _export_result(result: Result, texts: _Texts) -> dict:
+    activities = [
+        {
+            "code": activity.code,
+            "text": texts(activity, "text"),
+            "months": [f"{m.month:%Y-%m}" for m in activity.months],
+        }
+        for activity in result.activities
+    ]
+    targets = [
+        {
+            "indicator": target.indicator,
+            "quantity": target.quantity,
+            "start": target.period_start.isoformat(),
+            "end": target.period_end.isoformat(),
+            "description": texts(target, "description"),
+        }
+        for target in sorted(result.targets, key=lambda t: t.indicator)
+    ]
+    return {
+        "code": result.code,
+        "text": texts(result, "text"),
+        "activities": activities,
+        "targets": targets,
+    }
 
 
 def load_shipped(only_missing: bool = True) -> list[ImportReport]:

@@ -219,3 +219,14 @@ def test_the_official_language_can_be_another(app):
     assert "pt" not in plan.objectives[2].translations
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Objective)) == 8
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Activity)) == 42
+
+
+def test_aliases_are_refused_before_anything_is_built(app):
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+        for i in range(20)
+    )
+    with pytest.raises(planfile.PlanFileError) as caught:
+        planfile.parse(bomb)
+    ((where, message),) = caught.value.problems
+    assert where == "line 2" and "aliases" in str(message)
