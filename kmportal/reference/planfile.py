@@ -104,3 +104,13 @@ def dump(data: dict, fmt: str = "yaml") -> str:
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
+
+def check(data) -> dict:
+    """The checks of parse() on data built in code (the secretariat's forms): the problems
+    name the key (there is no line)."""
+    checker = Checker({})
+    plan = checker.plan(data)
+    if checker.problems:
+        raise PlanFileError(checker.problems)
+    return plan
