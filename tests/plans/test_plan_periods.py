@@ -174,3 +174,12 @@ def test_a_transfer_may_be_recorded_against_any_periods_result(app):
     assert len(labels) == 12 and labels[0].startswith("2025-2027 · 1.1 ")  # current first
     assert labels[10].startswith("2015-2016 · 3.2 ")
     assert later.objectives[0].results[0].id == queries.result_choices()[0][0]
+
+
+def test_a_transfer_page_shows_its_result_in_the_readers_language(client, transfers):
+    transfer = transfers.make("transferred")
+    page = client.get(f"/transfers/{transfer.id}?lang=pt").get_data(as_text=True)
+    assert '<span lang="pt" class="unofficial">Quinze (15) boas práticas transferidas' in page
+    assert "/plan?period=2015-2016" in page
+    spanish = client.get(f"/transfers/{transfer.id}?lang=es").get_data(as_text=True)
+    assert '<span lang="es">Quince (15) buenas prácticas transferidas' in spanish
