@@ -49,6 +49,7 @@ def _load(text: str, name: str) -> tuple[object, dict]:
     try:
         if name.endswith(".json"):
             data = json.loads(text)
+            _refuse_aliases(text)  # deep nesting, for the composer below
         else:
             _refuse_aliases(text)
             data = yaml.load(text, Loader=yaml.SafeLoader)
@@ -63,6 +64,10 @@ def _load(text: str, name: str) -> tuple[object, dict]:
                 )
             ]
         ) from None
+    except RecursionError:  # "[[[[…]]]]" thousands deep
+        raise PlanFileError(
+            [(location(0, ""), _l("The file is not valid YAML: %(problem)s", problem="depth"))]
+        ) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else 0
@@ -75,14 +80,26 @@ def _load(text: str, name: str) -> tuple[object, dict]:
     return data, marks
 
 
+MAX_DEPTH = 16  # a plan file nests 8 levels (objectives, results, activities, texts)
+
+
 def _refuse_aliases(text: str) -> None:
-    """A plan needs no anchors or aliases, and a few of them can make a tiny file expand into
-    billions of nodes: refused before anything is built."""
+    """A plan needs no anchors or aliases, nor deep nesting; a few aliases can make a tiny
+    file expand into billions of nodes, and deep nesting exhausts the parser: refused on the
+    event stream, before anything is built."""
+    depth = 0
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        line = event.start_mark.line + 1
         if isinstance(event, yaml.AliasEvent):
-            line = event.start_mark.line + 1
             message = _l("Anchors and aliases (“&”, “*”) are not allowed in a plan file.")
             raise PlanFileError([(location(line, ""), message)])
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                message = _l("The file nests deeper than %(limit)d levels.", limit=MAX_DEPTH)
+                raise PlanFileError([(location(line, ""), message)])
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 def _mark(node, path: tuple, marks: dict) -> None:

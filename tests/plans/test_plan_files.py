@@ -230,3 +230,9 @@ def test_aliases_are_refused_before_anything_is_built(app):
         planfile.parse(bomb)
     ((where, message),) = caught.value.problems
     assert where == "line 2" and "aliases" in str(message)
+
+
+def test_absurdly_deep_nesting_is_a_message(app):
+    for text, name in (("[" * 3000, "x.yaml"), ("- " * 3000, "x.yaml"), ("[" * 50000, "x.json")):
+        with pytest.raises(planfile.PlanFileError):
+            planfile.parse(text, name)
