@@ -1,3 +1,5 @@
+from datetime import date
+
 import sqlalchemy as sa
 
 from kmportal.extensions import db
@@ -38,11 +40,19 @@ def test_reference_load_keeps_secretariat_edits(app):
     target = db.session.scalar(sa.select(Target))
     target.quantity = 16
     activity = db.session.scalar(sa.select(Activity))
-    activity.months.append(ActivityMonth(month=loaders.PLAN["first_month"]))
+    activity.months.append(ActivityMonth(month=date(2015, 10, 1)))
+    objective = db.session.scalar(sa.select(Objective).where(Objective.number == 1))
+    objective.name = "Incidencia política"
+    objective.translations = {"en": {"name": "Policy advocacy"}}  # pt and fr missing
     db.session.commit()
     loaders.load_plan()
     assert db.session.scalar(sa.select(Target)).quantity == 16
     assert len(db.session.scalar(sa.select(Activity)).months) == 1
+    assert objective.name == "Incidencia política"
+    # What was missing is added (the shipped translations), what was there is kept.
+    assert objective.text_in("name", "en") == "Policy advocacy"
+    assert objective.text_in("name", "pt") == "Incidência"
+    assert objective.text_in("description", "fr").startswith("Élaborer une stratégie")
 
 
 def test_plan_has_four_objectives_and_objective_3_target(app):
@@ -81,5 +91,14 @@ def test_countries_have_four_names_from_pycountry(app):
 
 def test_plan_page_shows_objectives(client):
     page = client.get("/plan?lang=en").get_data(as_text=True)
-    assert "Gestión del conocimiento" in page
-    assert "Quince (15) buenas prácticas transferidas entre países" in page
+    assert '<span lang="en" class="unofficial">Knowledge management</span>' in page
+    assert "Unofficial translation; official text in Spanish." in page
+    assert "Fifteen (15) good practices transferred between countries" in page
+    official = client.get("/plan?lang=en&text=official").get_data(as_text=True)
+    assert '<span lang="es">Gestión del conocimiento</span>' in official
+    assert "Quince (15) buenas prácticas transferidas entre países" in official
+    assert "Unofficial translation" not in official
+    spanish = client.get("/plan?lang=es").get_data(as_text=True)
+    assert '<span lang="es">Gestión del conocimiento</span>' in spanish
+    french = client.get("/plan?lang=fr").get_data(as_text=True)
+    assert '<span lang="fr" class="unofficial">Gestion des connaissances</span>' in french

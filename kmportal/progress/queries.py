@@ -17,7 +17,7 @@ from kmportal.extensions import db
 from kmportal.months import month_starts
 from kmportal.practices.enums import Theme
 from kmportal.practices.models import Practice
-from kmportal.reference.models import Country, Target
+from kmportal.reference.models import Country, Plan, Target
 from kmportal.reference.queries import current_target
 from kmportal.transfers import followups
 from kmportal.transfers.counting import counting_filter, counts_toward_target
@@ -91,14 +91,17 @@ class Dashboard:
         return min(100, round(100 * self.counted / self.quantity)) if self.quantity else 0
 
 
-def dashboard(user, today: date | None = None, with_follow_ups: bool = True) -> Dashboard:
+def dashboard(
+    user, today: date | None = None, with_follow_ups: bool = True, plan: Plan | None = None
+) -> Dashboard:
     """Everything the dashboard and the printable report show, in six queries (seven with the
     follow-ups) whose results are as long as the lists of countries, categories and months,
     never as the list of transfers. The follow-ups due are counted for the Network only
-    (for anyone else, and without `with_follow_ups`, `follow_ups` is empty)."""
+    (for anyone else, and without `with_follow_ups`, `follow_ups` is empty). The target is
+    the plan's (the current plan period's, else the latest, unless given)."""
     today = today or date.today()
     with_follow_ups = with_follow_ups and can(user, "read_full")
-    target = current_target()
+    target = current_target(plan=plan)
     countries = {c.code: c for c in db.session.scalars(sa.select(Country))}
     months, counted = _cumulative(target)
     breakdown = _breakdowns(target, countries)
@@ -356,9 +359,9 @@ class Report:
     overdue: list | None
 
 
-def report(user, today: date | None = None) -> Report:
+def report(user, today: date | None = None, plan: Plan | None = None) -> Report:
     today = today or date.today()
-    board = dashboard(user, today, with_follow_ups=False)
+    board = dashboard(user, today, with_follow_ups=False, plan=plan)
     return Report(
         board=board,
         transfers=report_transfers(board.target),

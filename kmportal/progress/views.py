@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from kmportal.progress import charts, exports, queries
+from kmportal.reference import queries as reference
 from kmportal.transfers.counting import counts_toward_target
 from kmportal.transfers.enums import TransferStatus
 from kmportal.transfers.queries import TransferFilters
@@ -18,9 +19,15 @@ bp = Blueprint("progress", __name__, template_folder="templates")
 @bp.route("/dashboard")
 def dashboard():
     today = date.today()
-    board = queries.dashboard(current_user, today)
+    choice = reference.choose_period(request.args.get("period"), today)
+    board = queries.dashboard(current_user, today, plan=choice.plan)
     return render_template(
-        "progress/dashboard.html", board=board, charts=_charts(board, today), today=today
+        "progress/dashboard.html",
+        board=board,
+        choice=choice,
+        charts=_charts(board, today),
+        today=today,
+        can_add_period=getattr(current_user, "is_secretariat", False),
     )
 
 
@@ -28,11 +35,13 @@ def dashboard():
 def report():
     """The printable progress report of Objective 3 for the Network's meetings."""
     today = date.today()
-    printable = queries.report(current_user, today)
+    choice = reference.choose_period(request.args.get("period"), today)
+    printable = queries.report(current_user, today, plan=choice.plan)
     board = printable.board
     return render_template(
         "progress/report.html",
         board=board,
+        choice=choice,
         charts=_charts(board, today),
         transfers=printable.transfers,
         counts=lambda transfer: counts_toward_target(transfer, board.target),

@@ -2,6 +2,8 @@
 
 Rows are matched on their natural keys and only missing rows are inserted, so the
 secretariat's later edits (a month marked on the schedule, a corrected target) survive.
+The work plans are data files (kmportal/reference/data), loaded by the plan importer
+(reference/plans.py) in its "only what is missing" mode.
 """
 
 from __future__ import annotations
@@ -13,8 +15,45 @@ import pycountry
 import sqlalchemy as sa
 
 from kmportal.extensions import db
-from kmportal.reference.models import Activity, Country, Objective, Plan, Result, Target
-from kmportal.reference.plan_2015_2016 import MEMBER_COUNTRIES, PLAN
+from kmportal.reference import plans
+from kmportal.reference.models import Country
+
+# Member countries of the Initiative (ISO 3166-1 alpha-2). Membership is data: the
+# secretariat can change a country's member flag; names come from pycountry's translations.
+MEMBER_COUNTRIES = (
+    "AG",
+    "AR",
+    "BS",
+    "BB",
+    "BZ",
+    "BO",
+    "BR",
+    "CL",
+    "CO",
+    "CR",
+    "DM",
+    "DO",
+    "EC",
+    "SV",
+    "GD",
+    "GT",
+    "GY",
+    "HT",
+    "HN",
+    "JM",
+    "MX",
+    "NI",
+    "PA",
+    "PY",
+    "PE",
+    "KN",
+    "LC",
+    "VC",
+    "SR",
+    "TT",
+    "UY",
+    "VE",
+)
 
 # pycountry gives some countries only their formal name ("Bolivia, Estado plurinacional de")
 # or a rare spelling; these are the short names people use in the Network's documents.
@@ -29,6 +68,7 @@ SHORT_NAMES = {
 class LoadReport:
     created: int = 0
     unchanged: int = 0
+    updated: int = 0
 
     def count(self, created: bool) -> None:
         if created:
@@ -68,46 +108,12 @@ def load_countries(codes: tuple[str, ...] | list[str] = MEMBER_COUNTRIES) -> Loa
     return report
 
 
-def load_plan(data: dict = PLAN) -> LoadReport:
+def load_plan() -> LoadReport:
+    """The plans shipped in kmportal/reference/data, through the plan importer: what is
+    missing is added (rows, and translations a row lacks), nothing that exists is changed."""
     report = LoadReport()
-    plan = db.session.scalar(sa.select(Plan).where(Plan.code == data["code"]))
-    report.count(plan is None)
-    if plan is None:
-        plan = Plan(
-            code=data["code"],
-            title=data["title"],
-            place_and_date=data["place_and_date"],
-            first_month=data["first_month"],
-            last_month=data["last_month"],
-        )
-        db.session.add(plan)
-    for number, objective_data in enumerate(data["objectives"], start=1):
-        objective = _child(plan.objectives, number, report)
-        if objective is None:
-            objective = Objective(
-                number=number,
-                name=objective_data["name"],
-                description=objective_data["description"],
-            )
-            plan.objectives.append(objective)
-        for result_number, result_data in enumerate(objective_data["results"], start=1):
-            result = _child(objective.results, result_number, report)
-            if result is None:
-                result = Result(number=result_number, text=result_data["text"])
-                objective.results.append(result)
-            for activity_number, text in enumerate(result_data["activities"], start=1):
-                if _child(result.activities, activity_number, report) is None:
-                    result.activities.append(Activity(number=activity_number, text=text))
-            for target_data in result_data.get("targets", []):
-                known = {target.indicator for target in result.targets}
-                report.count(target_data["indicator"] not in known)
-                if target_data["indicator"] not in known:
-                    result.targets.append(Target(**target_data))
-    db.session.commit()
+    for imported in plans.load_shipped(only_missing=True):
+        report.created += len(imported.created)
+        report.updated += len(imported.updated)
+        report.unchanged += imported.unchanged
     return report
-
-
-def _child(children, number: int, report: LoadReport):
-    found = next((child for child in children if child.number == number), None)
-    report.count(found is None)
-    return found

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kmportal.extensions import db
-from kmportal.months import month_starts
+from kmportal.months import add_months, month_starts
 
 
 class Country(db.Model):
@@ -28,8 +28,19 @@ class Country(db.Model):
         return f"<Country {self.code}>"
 
 
-class Plan(db.Model):
-    """A work plan of the Network of Focal Points (2015–2016, then the next ones)."""
+class Translated:
+    """Texts in other languages than the plan's official one: {"en": {"text": "..."}, ...}.
+    The official text stays in the row's own columns (name, description, text, title)."""
+
+    translations: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+    def text_in(self, field: str, language: str) -> str | None:
+        return ((self.translations or {}).get(language) or {}).get(field) or None
+
+
+class Plan(Translated, db.Model):
+    """A work plan of the Network of Focal Points for one plan period (2015–2016, then the
+    next ones): its code, first and last month, and the language of its official text."""
 
     __tablename__ = "plan"
 
@@ -39,6 +50,7 @@ class Plan(db.Model):
     place_and_date: Mapped[str] = mapped_column(sa.String(100))
     first_month: Mapped[date] = mapped_column()
     last_month: Mapped[date] = mapped_column()
+    official_language: Mapped[str] = mapped_column(sa.String(8), default="es")
 
     objectives: Mapped[list[Objective]] = relationship(
         back_populates="plan", order_by="Objective.number", cascade="all, delete-orphan"
@@ -48,8 +60,16 @@ class Plan(db.Model):
         """The first day of every month of the plan, in order."""
         return month_starts(self.first_month, self.last_month)
 
+    @property
+    def last_day(self) -> date:
+        """The last day of the plan's last month."""
+        return add_months(self.last_month, 1) - timedelta(days=1)
 
-class Objective(db.Model):
+    def contains(self, day: date) -> bool:
+        return self.first_month <= day <= self.last_day
+
+
+class Objective(Translated, db.Model):
     __tablename__ = "objective"
     __table_args__ = (sa.UniqueConstraint("plan_id", "number"),)
 
@@ -65,7 +85,7 @@ class Objective(db.Model):
     )
 
 
-class Result(db.Model):
+class Result(Translated, db.Model):
     __tablename__ = "result"
     __table_args__ = (sa.UniqueConstraint("objective_id", "number"),)
 
@@ -87,7 +107,7 @@ class Result(db.Model):
         return f"{self.objective.number}.{self.number}"
 
 
-class Activity(db.Model):
+class Activity(Translated, db.Model):
     __tablename__ = "activity"
     __table_args__ = (sa.UniqueConstraint("result_id", "number"),)
 
@@ -119,7 +139,7 @@ class ActivityMonth(db.Model):
     activity: Mapped[Activity] = relationship(back_populates="months")
 
 
-class Target(db.Model):
+class Target(Translated, db.Model):
     """A quantified target on a result, for a period: data, never a constant in code."""
 
     __tablename__ = "target"

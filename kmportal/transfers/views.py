@@ -276,14 +276,7 @@ def _transfer_form(practice=None, transfer=None) -> TransferForm:
     countries = [("", "—")] + [(c.code, c.name(locale)) for c in reference.member_countries()]
     form.provider_code.choices = select_choices(countries)
     form.recipient_code.choices = select_choices(countries)
-    form.result_id.choices = select_choices(
-        [("", "—")]
-        + [
-            (result.id, f"{result.code} {result.text}")
-            for objective in getattr(reference.current_plan(), "objectives", [])
-            for result in objective.results
-        ]
-    )
+    form.result_id.choices = select_choices([("", "—")] + reference.result_choices())
     if practice is None and transfer is None:
         form.practice_id.choices = select_choices(
             [("", "—")]

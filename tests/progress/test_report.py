@@ -13,7 +13,12 @@ def test_report_has_target_progress_transfers_funding_and_overdue_follow_ups(
     )
     page = client.get("/dashboard/report").get_data(as_text=True)
     assert "Objective 3, knowledge management: progress report" in page
-    assert "Quince (15) buenas prácticas transferidas entre países" in page
+    # The target's text in the reader's language, marked as a translation (the official
+    # text is Spanish); in Spanish, the official text.
+    assert "Fifteen (15) good practices transferred between countries" in page
+    assert "(unofficial translation)" in page
+    spanish = client.get("/dashboard/report?lang=es").get_data(as_text=True)
+    assert '<span lang="es">Quince (15) buenas prácticas transferidas entre países' in spanish
     assert 'counted-number">1</span>' in page
     assert "Transfers by funding mode" in page and "Funded by the interested country" in page
     assert f'<td class="num">{counted.id}</td>' in page
