@@ -234,16 +234,14 @@ def _store_files(user, follow_up: FollowUp, files) -> list[Attachment]:
     return stored
 
 
-def pending_query(country_code: str | None = None) -> sa.Select:
+def pending_query(country_code: str | None = None, options=None) -> sa.Select:
     """Pending follow-ups of live transfers, soonest first; of one country when given (as
-    provider or recipient)."""
+    provider or recipient). `options` replace the loading of what the due list shows."""
     query = (
         sa.select(FollowUp)
         .join(FollowUp.transfer)
         .where(FollowUp.done_on.is_(None), Transfer.status != TransferStatus.CANCELLED)
-        .options(
-            selectinload(FollowUp.transfer).selectinload(Transfer.practice),
-        )
+        .options(*(options or [selectinload(FollowUp.transfer).selectinload(Transfer.practice)]))
         .order_by(FollowUp.due_on, FollowUp.id)
     )
     if country_code:
