@@ -94,13 +94,12 @@ def propose():
 @bp.route("/<int:transfer_id>")
 def detail(transfer_id: int):
     transfer = service.get_transfer(current_user, transfer_id)
+    target = reference.current_target()
     return render_template(
         "transfers/detail.html",
-        view=visibility.transfer_view(
-            current_user, transfer, reference.current_target(), date.today()
-        ),
+        view=visibility.transfer_view(current_user, transfer, target, date.today()),
         transfer=transfer,
-        target=reference.current_target(),
+        target=target,
         all_steps=STEPS,
         # Forms (and so a CSRF token) only for signed-in people: see kmportal/pagecache.
         **(_detail_forms() if current_user.is_authenticated else {}),
