@@ -365,6 +365,17 @@ def move(
         {"status": target, step.date_field: on, "updated_at": utcnow()},
         once.changed_meanwhile(),
     )
+    changes.update(_what_follows(transfer, step_name, reason, lessons))
+    audit.record(user, f"transfer.{step_name}", ENTITY, transfer.id, changes, note or None)
+    if confirm:
+        confirmations.record_confirmation(user, transfer, on=on, today=today)
+    db.session.commit()
+
+
+def _what_follows(transfer: Transfer, step_name: str, reason: str, lessons: str) -> dict:
+    """What a step changes besides the status and its date: a cancellation's reason and
+    lessons learned; the follow-ups scheduled on reaching "transferred". Returns the changes."""
+    changes: dict[str, list] = {}
     if step_name == "cancel":
         transfer.cancel_reason = reason
         changes["cancel_reason"] = [None, reason]
@@ -374,10 +385,7 @@ def move(
     if step_name == "complete":
         scheduled = followups.schedule_after_transfer(transfer)
         changes["follow_ups_due"] = [None, [f.due_on for f in scheduled]]
-    audit.record(user, f"transfer.{step_name}", ENTITY, transfer.id, changes, note or None)
-    if confirm:
-        confirmations.record_confirmation(user, transfer, on=on, today=today)
-    db.session.commit()
+    return changes
 
 
 def _step_date(transfer: Transfer, field: str, on: date | str | None, today: date) -> date:
