@@ -26,14 +26,14 @@ def test_login_and_logout(client, auth, focal_br):
     assert response.status_code == 302
     assert "focal.br" in client.get("/").get_data(as_text=True)
     auth.logout()
-    assert client.get("/practices/mine").status_code == 302
+    assert client.get("/work").status_code == 302
 
 
 def test_wrong_password_gives_a_message_and_no_session(client, focal_br):
     response = client.post("/login?lang=en", data={"email": focal_br.email, "password": "nope"})
     assert response.status_code == 422
     assert "Wrong e-mail or password." in response.get_data(as_text=True)
-    assert client.get("/practices/mine").status_code == 302
+    assert client.get("/work").status_code == 302
 
 
 def test_inactive_user_cannot_log_in(client, auth, focal_br):
@@ -46,7 +46,7 @@ def test_login_never_redirects_off_site(client, focal_br):
     response = client.post(
         "/login?next=https://evil.example/x", data={"email": focal_br.email, "password": PASSWORD}
     )
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/work"  # My work, never the other site
 
 
 def test_change_password(client, auth, focal_br):

@@ -6,7 +6,6 @@ import pytest
 import sqlalchemy as sa
 
 from kmportal.extensions import db
-from kmportal.practices import service
 from kmportal.practices.models import Practice
 from tests.factories import practice_values
 
@@ -203,36 +202,6 @@ def test_language_choice_is_remembered(client):
 def test_pages_carry_a_strict_content_security_policy(client):
     policy = client.get("/").headers["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "unsafe-inline" not in policy
-
-
-def test_worklist_queries_do_not_grow_with_pending_edits(
-    client, auth, practices, focal_br, secretariat
-):
-    from tests.querycount import count_queries
-
-    def edits(n):
-        for number in range(n):
-            practice = practices.make(focal_br, "published")
-            service.update_practice(focal_br, practice, practice_values(title=f"Outro {number}"))
-
-    def worklist_queries() -> tuple[int, int]:
-        db.session.expunge_all()  # loads the page needs must not hide in the identity map
-        with count_queries() as queries:
-            response = client.get("/practices/mine?lang=en")
-        db.session.expunge_all()
-        db.session.add_all([focal_br, secretariat])  # the fixtures' users, for the next edits
-        assert response.status_code == 200
-        edits_heading = "Changes to published practices waiting for review"
-        shown = re.search(rf"{edits_heading} <span class=\"count\">\((\d+)\)", response.text)
-        return queries.count, int(shown.group(1))
-
-    auth.login(secretariat)
-    edits(1)
-    few, shown_few = worklist_queries()
-    edits(6)
-    many, shown_many = worklist_queries()
-    assert (shown_few, shown_many) == (1, 7)
-    assert many == few
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from kmportal.auth import service
 from kmportal.extensions import db
 from tests.conftest import PASSWORD, base_config
 
-SIGNED_IN_PAGE = "/practices/mine"
+SIGNED_IN_PAGE = "/work"
 
 
 def signed_in(client) -> bool:

@@ -15,7 +15,7 @@ def _safe_next(target: str | None) -> str:
     # Only same-site paths: never redirect a user off the portal after signing in.
     if target and not urlsplit(target).netloc and target.startswith("/") and "//" not in target:
         return target
-    return url_for("main.home")
+    return url_for("mywork.index")  # signing in leads to what awaits the person
 
 
 @bp.route("/login", methods=["GET", "POST"])

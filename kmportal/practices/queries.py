@@ -1,5 +1,5 @@
-"""Reading practices: the public catalogue with its filters, a user's own worklist, a
-country's practices and the practices linked to each activity of the plan."""
+"""Reading practices: the public catalogue with its filters, a country's practices and the
+practices linked to each activity of the plan."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import lazyload, selectinload
+from sqlalchemy.orm import lazyload
 
 from kmportal.extensions import db
-from kmportal.practices.enums import EditStatus, Facet, PracticeState, Sector, Theme
-from kmportal.practices.models import PendingEdit, Practice, PracticeFacet, practice_activity
+from kmportal.practices.enums import Facet, PracticeState, Sector, Theme
+from kmportal.practices.models import Practice, PracticeFacet, practice_activity
 from kmportal.practices.permissions import read_filter
 from kmportal.reference import queries as reference
 from kmportal.reference.models import Plan
@@ -76,29 +76,6 @@ def years_covered() -> list[int]:
     if rows[0] is None:
         return []
     return list(range(rows[1], rows[0] - 1, -1))
-
-
-def worklist(user) -> dict[str, list[Practice]]:
-    """What a signed-in user has to act on: drafts, returned, submitted, edits to review."""
-    query = sa.select(Practice).where(
-        Practice.state != PracticeState.PUBLISHED, Practice.state != PracticeState.ARCHIVED
-    )
-    if not user.is_secretariat:
-        query = query.where(Practice.country_code == user.country_code)
-    practices = list(db.session.scalars(query.order_by(Practice.updated_at.desc())))
-    grouped: dict[str, list[Practice]] = {state.value: [] for state in PracticeState}
-    for practice in practices:
-        grouped[practice.state.value].append(practice)
-    edits_query = (
-        sa.select(PendingEdit)
-        .join(Practice)
-        .where(PendingEdit.status == EditStatus.PENDING)
-        .options(selectinload(PendingEdit.practice))
-    )
-    if not user.is_secretariat:
-        edits_query = edits_query.where(Practice.country_code == user.country_code)
-    grouped["edits"] = list(db.session.scalars(edits_query.order_by(PendingEdit.created_at)))
-    return grouped
 
 
 def country_practices(user, country_code: str) -> list[Practice]:

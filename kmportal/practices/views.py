@@ -52,7 +52,8 @@ def index():
 @bp.route("/mine")
 @login_required
 def worklist():
-    return render_template("practices/worklist.html", groups=queries.worklist(current_user))
+    # The old address of "My work" (kmportal/mywork), kept for bookmarks.
+    return redirect(url_for("mywork.index"), 301)
 
 
 @bp.route("/new", methods=["GET", "POST"])

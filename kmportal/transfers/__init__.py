@@ -64,6 +64,7 @@ class PracticePanel:
     can_request: bool
     can_offer: bool
     can_record: bool
+    asking_country: object = None  # the country a request is for (the user's own)
 
 
 def transfer_context() -> dict:
@@ -84,6 +85,7 @@ def transfer_context() -> dict:
                 can_request=origin is Origin.REQUEST,
                 can_offer=origin is Origin.OFFER,
                 can_record=origin is Origin.RECORD,
+                asking_country=service.asking_country(user, practice),
             )
         return cache[key]
 

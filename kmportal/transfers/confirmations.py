@@ -34,6 +34,19 @@ def confirm(
     """A country confirms that the exchange took place: its focal point, or the secretariat on
     its behalf with a note. A transfer counts only once both countries have confirmed. The
     date of the confirmation is today unless given (not before the transfer, not ahead)."""
+    record_confirmation(user, transfer, side, note, on, today)
+    db.session.commit()
+
+
+def record_confirmation(
+    user,
+    transfer: Transfer,
+    side: str | None = None,
+    note: str | None = None,
+    on: date | str | None = None,
+    today: date | None = None,
+) -> None:
+    """confirm() inside the caller's transaction (the "transferred" step confirms with it)."""
     authorize(user, "confirm", transfer)
     if not transfer.has_taken_place:
         raise InvalidTransition(
@@ -62,7 +75,21 @@ def confirm(
         },
         note or None,
     )
-    db.session.commit()
+
+
+def confirms_with_complete(user, transfer: Transfer):
+    """The country a focal point may confirm for in the same action as the "transferred"
+    step (its own, when the permission table lets it take the step and confirm, and its
+    country has not confirmed yet); None otherwise, e.g. for the secretariat, who confirms on
+    a country's behalf with a note of its own."""
+    if not (can(user, "complete", transfer) and can(user, "confirm", transfer)):
+        return None
+    if can(user, "confirm_on_behalf", transfer):
+        return None
+    side = transfer.side_of(user.country_code)
+    if side is None or transfer.confirmation(side) is not None:
+        return None
+    return transfer.provider if side is Side.PROVIDER else transfer.recipient
 
 
 def _add(transfer: Transfer, confirmation: TransferConfirmation) -> None:
@@ -111,6 +138,20 @@ def confirming_country(user, transfer: Transfer):
     if side is None:
         return None
     return transfer.provider if side is Side.PROVIDER else transfer.recipient
+
+
+def check_confirms_with(user, transfer: Transfer, step_name: str) -> None:
+    """Refuse, before anything changes, a confirmation asked with a step that cannot carry
+    one: only "transferred", only by a focal point for its own country."""
+    if step_name != "complete" or confirms_with_complete(user, transfer) is None:
+        raise ValidationError(
+            {
+                "confirm": _l(
+                    "Only the focal point of one of the two countries confirms with this "
+                    "step; confirm on its own page otherwise."
+                )
+            }
+        )
 
 
 def _confirmation_date(transfer: Transfer, on: date | str | None, today: date) -> date:

@@ -21,7 +21,13 @@ from kmportal.attachments.models import Attachment
 from kmportal.audit import service as audit
 from kmportal.audit.models import utcnow
 from kmportal.concurrency import claim
-from kmportal.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from kmportal.errors import (
+    Conflict,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
 from kmportal.extensions import db
 from kmportal.ids import optional_id
 from kmportal.months import add_months
@@ -35,6 +41,16 @@ ENTITY = "transfer"
 TEXT_LIMITS = {"summary": 10000, "next_step": 3000}
 # Follow-ups falling due within this many days are listed as "coming up".
 DUE_SOON_DAYS = 60
+# There is something to follow once the exchange has started: not while it is only proposed
+# or agreed, nor once it is cancelled.
+FOLLOWABLE_STATUSES = frozenset(
+    {
+        TransferStatus.IN_PROGRESS,
+        TransferStatus.TRANSFERRED,
+        TransferStatus.ADOPTED,
+        TransferStatus.INSTITUTIONALISED,
+    }
+)
 
 
 def schedule_after_transfer(transfer: Transfer) -> list[FollowUp]:
@@ -61,6 +77,29 @@ def authorize(user, transfer: Transfer) -> None:
         raise PermissionDenied(_l("You are not allowed to do this."))
 
 
+def may_record(user, transfer: Transfer) -> bool:
+    """True when this user may record a follow-up of the transfer now: the permission table's
+    follow_up, once there is something to follow (FOLLOWABLE_STATUSES)."""
+    return transfer.status in FOLLOWABLE_STATUSES and can(user, "follow_up", transfer)
+
+
+def refuse_unless_followable(transfer: Transfer) -> None:
+    """There is nothing to follow before the exchange has started (FOLLOWABLE_STATUSES)."""
+    if transfer.status not in FOLLOWABLE_STATUSES:
+        raise InvalidTransition(
+            _l("A transfer is followed up once the exchange has started (“In progress”).")
+        )
+
+
+def answered(transfer: Transfer, chosen: FollowUp | None = None) -> FollowUp | None:
+    """The due follow-up a new entry answers: the one chosen (from its "due" link), else the
+    earliest one still due, whether scheduled after the transfer or a next step."""
+    if chosen is not None:
+        return chosen
+    pending = [f for f in transfer.follow_ups if f.is_pending and f.due_on is not None]
+    return min(pending, key=lambda f: (f.due_on, f.id), default=None)
+
+
 def get_follow_up(user, transfer: Transfer, follow_up_id: Any) -> FollowUp:
     follow_up = next((f for f in transfer.follow_ups if str(f.id) == str(follow_up_id)), None)
     if follow_up is None:
@@ -77,10 +116,13 @@ def record(
     today: date | None = None,
 ) -> FollowUp:
     """Record a follow-up: when, the stage reached, what was done, evidence, and the next step
-    with its due date (which becomes the next pending follow-up). Recording a pending one
-    marks it done; otherwise a new dated entry is added."""
+    with its due date (which becomes the next pending follow-up). It answers, and so closes,
+    the due follow-up chosen or else the earliest one still due (see answered()); with none
+    due, a new dated entry is added. Nothing is recorded before the exchange has started."""
     authorize(user, transfer)
+    refuse_unless_followable(transfer)
     today = today or date.today()
+    pending = answered(transfer, pending)
     if pending is not None and (pending.transfer_id != transfer.id or not pending.is_pending):
         raise ValidationError({"": _l("This follow-up has already been recorded.")})
     cleaned = clean(values, transfer, today)
@@ -103,6 +145,8 @@ def record(
     db.session.flush()
     stored = _store_files(user, follow_up, files or [])
     changes = {"follow_up": [None, cleaned["done_on"]], "stage": [None, cleaned["stage"]]}
+    if pending is not None:
+        changes["follow_up_due_on"] = [pending.due_on, cleaned["done_on"]]  # closed
     if cleaned["next_step"]:
         changes["next_due_on"] = [None, cleaned["next_due_on"]]
     if stored:
@@ -190,16 +234,14 @@ def _store_files(user, follow_up: FollowUp, files) -> list[Attachment]:
     return stored
 
 
-def pending_query(country_code: str | None = None) -> sa.Select:
+def pending_query(country_code: str | None = None, options=None) -> sa.Select:
     """Pending follow-ups of live transfers, soonest first; of one country when given (as
-    provider or recipient)."""
+    provider or recipient). `options` replace the loading of what the due list shows."""
     query = (
         sa.select(FollowUp)
         .join(FollowUp.transfer)
         .where(FollowUp.done_on.is_(None), Transfer.status != TransferStatus.CANCELLED)
-        .options(
-            selectinload(FollowUp.transfer).selectinload(Transfer.practice),
-        )
+        .options(*(options or [selectinload(FollowUp.transfer).selectinload(Transfer.practice)]))
         .order_by(FollowUp.due_on, FollowUp.id)
     )
     if country_code:

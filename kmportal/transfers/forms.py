@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
-from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 
 from kmportal.forms_util import RecordForm, select_choices
 from kmportal.transfers.enums import (
@@ -100,6 +100,9 @@ class StepForm(FlaskForm):
     lessons = TextAreaField(
         _l("Lessons learned"), description=_l("What others can learn from it: failures teach too.")
     )
+
+    # The "transferred" step can carry the actor's own country's confirmation.
+    confirm = BooleanField(_l("Confirm that the exchange took place"))
 
     def label_for(self, step_name: str) -> None:
         self.on.label.text = str(STEPS[step_name].date_label)

@@ -88,6 +88,14 @@ def proposal_origin(user, practice: Practice) -> Origin | None:
     return origin if can(user, "propose", probe) else None
 
 
+def asking_country(user, practice: Practice | None):
+    """The country that asks for the practice when this user opens a proposal of it (its
+    own, for a request), for the form's sentence; None otherwise."""
+    if practice is None or proposal_origin(user, practice) is not Origin.REQUEST:
+        return None
+    return reference.get_country(user.country_code)
+
+
 def proposal_defaults(user, practice: Practice | None, today: date | None = None) -> dict:
     """The proposal form's first values: the practice's country as the provider, the asking
     country as the recipient, today, and the target's result."""
@@ -318,16 +326,23 @@ def move(
     reason: str | None = None,
     lessons: str | None = None,
     today: date | None = None,
+    confirm: bool = False,
 ) -> None:
     """Move the transfer one step along the workflow table, recording the date it happened.
 
     Agreeing needs the funding mode; cancelling needs a reason (and keeps the lessons
-    learned, since failures teach too); reaching "transferred" schedules the follow-ups.
+    learned, since failures teach too); reaching "transferred" schedules the follow-ups, and
+    with `confirm` a focal point confirms for its own country in the same transaction (see
+    confirmations.confirms_with_complete), so the step and its confirmation happen once.
     """
     if step_name not in STEPS:
         raise NotFound(_l("There is no such step."))
     authorize(user, step_name, transfer)
     target = next_status(transfer.status, step_name)
+    if confirm:
+        from kmportal.transfers import confirmations  # it imports this module
+
+        confirmations.check_confirms_with(user, transfer, step_name)
     step = STEPS[step_name]
     on = _step_date(transfer, step.date_field, on, today or date.today())
     if step_name == "agree" and transfer.funding_mode is None:
@@ -350,6 +365,17 @@ def move(
         {"status": target, step.date_field: on, "updated_at": utcnow()},
         once.changed_meanwhile(),
     )
+    changes.update(_what_follows(transfer, step_name, reason, lessons))
+    audit.record(user, f"transfer.{step_name}", ENTITY, transfer.id, changes, note or None)
+    if confirm:
+        confirmations.record_confirmation(user, transfer, on=on, today=today)
+    db.session.commit()
+
+
+def _what_follows(transfer: Transfer, step_name: str, reason: str, lessons: str) -> dict:
+    """What a step changes besides the status and its date: a cancellation's reason and
+    lessons learned; the follow-ups scheduled on reaching "transferred". Returns the changes."""
+    changes: dict[str, list] = {}
     if step_name == "cancel":
         transfer.cancel_reason = reason
         changes["cancel_reason"] = [None, reason]
@@ -359,8 +385,7 @@ def move(
     if step_name == "complete":
         scheduled = followups.schedule_after_transfer(transfer)
         changes["follow_ups_due"] = [None, [f.due_on for f in scheduled]]
-    audit.record(user, f"transfer.{step_name}", ENTITY, transfer.id, changes, note or None)
-    db.session.commit()
+    return changes
 
 
 def _step_date(transfer: Transfer, field: str, on: date | str | None, today: date) -> date:

@@ -18,14 +18,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from kmportal.attachments.download import send_attachment
-from kmportal.audit import service as audit
 from kmportal.errors import ValidationError
 from kmportal.extensions import db
 from kmportal.forms_util import apply_errors, select_choices
 from kmportal.ids import page_number
 from kmportal.practices.enums import Theme
 from kmportal.reference import queries as reference
-from kmportal.transfers import confirmations, followups, queries, service
+from kmportal.transfers import confirmations, followups, queries, service, visibility
 from kmportal.transfers import data as transfer_data
 from kmportal.transfers.counting import counts_toward_target
 from kmportal.transfers.enums import FundingMode, Modality, Origin, TransferStatus
@@ -37,7 +36,7 @@ from kmportal.transfers.forms import (
     TransferForm,
 )
 from kmportal.transfers.permissions import can
-from kmportal.transfers.workflow import STEPS, allowed_steps, next_status
+from kmportal.transfers.workflow import STEPS, next_status
 
 bp = Blueprint("transfers", __name__, url_prefix="/transfers", template_folder="templates")
 
@@ -56,7 +55,7 @@ def index():
         "transfers/list.html",
         page=page,
         filters=filters,
-        can=lambda action: can(current_user, action),
+        actions=visibility.list_actions(current_user),
         target=target,
         counts=lambda transfer: counts_toward_target(transfer, target),
         countries=reference.member_countries(),
@@ -96,20 +95,12 @@ def propose():
 def detail(transfer_id: int):
     transfer = service.get_transfer(current_user, transfer_id)
     target = reference.current_target()
-    full = can(current_user, "read_full", transfer)
     return render_template(
         "transfers/detail.html",
+        view=visibility.transfer_view(current_user, transfer, target, date.today()),
         transfer=transfer,
         target=target,
-        counts=counts_toward_target(transfer, target),
-        timeline=queries.timeline(transfer, date.today()),
-        history=audit.history("transfer", transfer.id) if full else [],
-        steps=[
-            name for name in allowed_steps(transfer.status) if can(current_user, name, transfer)
-        ],
         all_steps=STEPS,
-        can=lambda action: can(current_user, action, transfer),
-        sides_to_confirm=confirmations.sides_to_confirm(current_user, transfer),
         # Forms (and so a CSRF token) only for signed-in people: see kmportal/pagecache.
         **(_detail_forms() if current_user.is_authenticated else {}),
         today=date.today(),
@@ -159,6 +150,7 @@ def step(transfer_id: int, step: str):
                 note=form.note.data,
                 reason=form.reason.data,
                 lessons=form.lessons.data,
+                confirm=bool(form.confirm.data),
             ),
         )
         if done:
@@ -166,7 +158,12 @@ def step(transfer_id: int, step: str):
             return redirect(url_for(".detail", transfer_id=transfer.id))
     status = 422 if form.errors or form.form_errors else 200
     return render_template(
-        "transfers/step.html", transfer=transfer, step_name=step, step=STEPS[step], form=form
+        "transfers/step.html",
+        transfer=transfer,
+        step_name=step,
+        step=STEPS[step],
+        form=form,
+        confirms_for=confirmations.confirms_with_complete(current_user, transfer),
     ), status
 
 
@@ -201,6 +198,7 @@ def confirm(transfer_id: int):
 @login_required
 def record_follow_up(transfer_id: int):
     transfer = service.get_transfer(current_user, transfer_id, "follow_up")
+    followups.refuse_unless_followable(transfer)
     form = FollowUpForm()
     due_id = form.due_id.data or request.args.get("due")
     pending = followups.get_follow_up(current_user, transfer, due_id) if due_id else None
@@ -292,6 +290,7 @@ def _render_form(form: TransferForm, transfer, practice):
     else:
         origin = service.proposal_origin(current_user, practice) if practice else None
         countries_editable = True
+    asking = service.asking_country(current_user, practice) if transfer is None else None
     return render_template(
         "transfers/form.html",
         form=form,
@@ -300,5 +299,6 @@ def _render_form(form: TransferForm, transfer, practice):
         origin=origin,
         origins=Origin,
         countries_editable=countries_editable,
+        asking_country=asking,
         currencies=transfer_data.currency_codes(),
     ), status

@@ -59,9 +59,9 @@ def test_anonymous_reader_gets_a_503_in_their_language(client, outage, language)
 
 def test_signed_in_user_gets_the_503_in_their_own_language(client, auth, focal_br, outage):
     auth.login(focal_br)
-    assert client.get("/practices/mine").status_code == 200
+    assert client.get("/work").status_code == 200
     with outage:
-        response = client.get("/practices/mine", headers={"Accept-Language": "en"})
+        response = client.get("/work", headers={"Accept-Language": "en"})
     assert response.status_code == 503
     page = response.get_data(as_text=True)
     assert HEADINGS["pt"] in page
@@ -87,8 +87,8 @@ def test_a_form_post_during_an_outage_is_a_503_too(client, auth, focal_br, outag
 def test_pages_work_again_when_the_database_returns(client, auth, focal_br, outage):
     auth.login(focal_br)
     with outage:
-        assert client.get("/practices/mine").status_code == 503
-    assert client.get("/practices/mine").status_code == 200
+        assert client.get("/work").status_code == 503
+    assert client.get("/work").status_code == 200
     assert client.get("/").status_code == 200
 
 
@@ -125,7 +125,7 @@ def test_an_error_page_during_an_outage_is_the_503_page(client, auth, focal_br, 
 
 def test_after_sign_out_the_503_page_no_longer_uses_their_language(client, auth, focal_br, outage):
     auth.login(focal_br)
-    client.get("/practices/mine")
+    client.get("/work")
     auth.logout()
     with outage:
         response = client.get("/", headers={"Accept-Language": "fr"})

@@ -103,14 +103,14 @@ def test_pages_answer_503_while_postgres_is_down_and_work_again_after(server, tm
         make_user("focal.br@example.org", Role.FOCAL_POINT, "BR", "pt")
     anonymous, signed_in = app.test_client(), app.test_client()
     signed_in.post("/login", data={"email": "focal.br@example.org", "password": PASSWORD})
-    assert signed_in.get("/practices/mine").status_code == 200
+    assert signed_in.get("/work").status_code == 200
     assert anonymous.get("/").status_code == 200
 
     server.stop()
     page = anonymous.get("/practices/", headers={"Accept-Language": "fr"})
     assert page.status_code == 503 and page.headers["Retry-After"] == "30"
     assert HEADINGS["fr"] in page.get_data(as_text=True)
-    page = signed_in.get("/practices/mine", headers={"Accept-Language": "en"})
+    page = signed_in.get("/work", headers={"Accept-Language": "en"})
     assert page.status_code == 503
     assert HEADINGS["pt"] in page.get_data(as_text=True)
     health = anonymous.get("/healthz")
@@ -118,7 +118,7 @@ def test_pages_answer_503_while_postgres_is_down_and_work_again_after(server, tm
     assert "database" in health.get_json()["failed"]
 
     server.start()
-    assert signed_in.get("/practices/mine").status_code == 200
+    assert signed_in.get("/work").status_code == 200
     assert anonymous.get("/practices/").status_code == 200
     health = anonymous.get("/healthz")
     assert health.status_code == 200, health.get_json()

@@ -108,7 +108,7 @@ def test_every_main_page_renders_on_postgres(postgres_app, signed_in):
         client.post(
             "/login", data={"email": demo.SECRETARIAT_EMAIL, "password": demo.DEMO_PASSWORD}
         )
-        pages += ["/practices/mine", "/transfers/follow-ups", "/users/"]
+        pages += ["/work", "/transfers/follow-ups", "/users/"]
     failures = {url: client.get(url).status_code for url in pages}
     assert {url: status for url, status in failures.items() if status != 200} == {}
 

@@ -19,7 +19,7 @@ def test_practice_page_offers_the_right_entry_point(client, auth, transfers, foc
     assert "Transfers of this practice" not in page  # nothing to show anonymous readers yet
     auth.login(focal_co)
     page = client.get(f"/practices/{practice.id}").get_data(as_text=True)
-    assert "Ask for this practice for" in page
+    assert "Ask for this practice for Colombia" in page
     auth.logout()
     auth.login(focal_br)
     page = client.get(f"/practices/{practice.id}").get_data(as_text=True)
@@ -30,7 +30,7 @@ def test_interested_country_asks_for_a_practice(client, auth, transfers, focal_c
     practice = transfers.practice("BR")
     auth.login(focal_co)
     form = client.get(f"/transfers/new?practice={practice.id}").get_data(as_text=True)
-    assert "asks" in form and 'name="provider_code"' in form
+    assert "Colombia asks Brazil for this practice." in form and 'name="provider_code"' in form
     response = client.post(
         "/transfers/new",
         data=transfer_values(practice_id=practice.id, provider_code="BR", recipient_code="CO"),
