@@ -164,7 +164,7 @@ def render_digest(rows: list[Notification]) -> tuple[str, str]:
         items=items,
         preferences=absolute(service_path("notifications.preferences")),
     )
-    return _("kmportal: your week (%(n)d notices)", n=len(items)), body
+    return _("kmportal: your notices of the week"), body
 
 
 def service_path(endpoint: str) -> str:

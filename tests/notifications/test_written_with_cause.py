@@ -70,7 +70,8 @@ def test_publication_and_an_edit_decision(app, practices, secretariat, focal_br)
     practice_service.decide_edit(secretariat, held.edit, accept=False, comment="No.")
     (decided,) = rows(kind="edit_decided")
     assert decided.recipient_id == focal_br.id
-    assert "rejected" in service.text(decided)
+    with force_locale("en"):
+        assert "rejected" in service.text(decided)
 
 
 def test_rows_roll_back_with_their_cause(app, practices, secretariat, focal_br):
