@@ -203,3 +203,13 @@ def test_the_background_sender_after_commit(app, outbox, practices, secretariat,
 def test_week_start_is_monday():
     assert mail.week_start(datetime(2026, 12, 3, 15)) == datetime(2026, 11, 30)
     assert date(2026, 11, 30).weekday() == 0
+
+
+def test_the_command_with_the_server_down_says_so_without_a_traceback(
+    app, runner, smtp, practices, secretariat, focal_br
+):
+    returned(practices, secretariat, focal_br)
+    result = runner.invoke(args=["notify", "send"])
+    assert result.exit_code == 0 and result.exception is None
+    assert "not sent (will retry): 1" in result.output
+    assert "Traceback" not in result.output
