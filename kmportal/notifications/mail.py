@@ -154,7 +154,8 @@ def render_one(rows: list[Notification]) -> tuple[str, str]:
         url=absolute(row.link),
         preferences=absolute(service_path("notifications.preferences")),
     )
-    return _("kmportal: %(sentence)s", sentence=sentence)[:200], body
+    subject = _("kmportal: %(sentence)s", sentence=" ".join(sentence.split()))
+    return subject[:200], body
 
 
 def render_digest(rows: list[Notification]) -> tuple[str, str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from flask import current_app
+from flask import current_app, has_request_context
 from sqlalchemy import event
 
 from kmportal.extensions import db
@@ -46,7 +46,9 @@ def _after_rollback(session) -> None:
 
 def _after_commit(session) -> None:
     ids = session.info.pop(_KEY, None)
-    if not ids:
+    # Only after a request's commit: a command (flask demo load) may end before a thread
+    # finishes, and `flask notify send` sends what it wrote anyway.
+    if not ids or not has_request_context():
         return
     try:
         enabled = current_app.config.get("NOTIFY_SEND_IN_BACKGROUND")

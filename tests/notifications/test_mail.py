@@ -174,7 +174,9 @@ def test_after_the_last_attempt_a_row_is_given_up(app, smtp, practices, secretar
     assert rows()[0].mail_state == FAILED
 
 
-def test_the_background_sender_after_commit(app, outbox, practices, secretariat, focal_br):
+def test_the_background_sender_after_a_requests_commit(
+    app, client, auth, outbox, practices, secretariat, focal_br, monkeypatch
+):
     from kmportal.notifications import sending
 
     app.config["NOTIFY_SEND_IN_BACKGROUND"] = True
@@ -182,22 +184,21 @@ def test_the_background_sender_after_commit(app, outbox, practices, secretariat,
     original = sending.send_soon
 
     def spy(ids):
-        thread = original(ids)
-        started.append(thread)
-        return thread
+        started.append(original(ids))
+        return started[-1]
 
-    sending.send_soon, restore = spy, original
-    try:
-        returned(practices, secretariat, focal_br)
-    finally:
-        sending.send_soon = restore
+    monkeypatch.setattr(sending, "send_soon", spy)
+    practice = practices.make(focal_br, "draft")
+    assert started == []  # no thread outside a request (a command ends before it)
+    auth.login(focal_br)
+    client.post(f"/practices/{practice.id}/submit")
     threads = [t for t in started if isinstance(t, threading.Thread)]
     for thread in threads:
         thread.join(10)
-    assert threads
-    assert sorted(m["To"] for m in mails(outbox)) == [focal_br.email, secretariat.email]
+    assert len(threads) == 1
+    assert [m["To"] for m in mails(outbox)] == [secretariat.email]
     db.session.expire_all()
-    assert rows(kind="practice_returned")[0].mail_state == SENT
+    assert rows(kind="practice_submitted")[0].mail_state == SENT
 
 
 def test_week_start_is_monday():
