@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from kmportal.extensions import db
-from kmportal.notifications.models import Notification
+from kmportal.notifications.models import PENDING, SKIPPED, Notification
 from kmportal.notifications.recipients import focal_points, path_for, transfer_params
 
 
@@ -59,12 +59,15 @@ def write_notices(today: date | None = None) -> int:
 
 
 def _notice(follow_up, transfer, person, key) -> Notification:
+    params = transfer_params(transfer)
+    demo = params.pop("demo")
     return Notification(
         recipient_id=person.id,
         kind="follow_up_due",
         entity_type="transfer",
         entity_id=transfer.id,
         link=path_for("transfers.detail", transfer_id=transfer.id),
-        params={**transfer_params(transfer), "due_on": follow_up.due_on.isoformat()},
+        params={**params, "due_on": follow_up.due_on.isoformat()},
         dedupe_key=key,
+        mail_state=SKIPPED if demo else PENDING,
     )

@@ -48,6 +48,7 @@ def transfer_params(transfer) -> dict:
         "title": transfer.practice.title,
         "provider": transfer.provider_code,
         "recipient": transfer.recipient_code,
+        "demo": bool(transfer.is_demo),
     }
 
 
@@ -78,14 +79,16 @@ def _practice_country(event, actor):
     practice, link = _practice(event)
     if practice is None:
         return None
-    return {"title": practice.title}, link, focal_points([practice.country_code])
+    params = {"title": practice.title, "demo": bool(practice.is_demo)}
+    return params, link, focal_points([practice.country_code])
 
 
 def _secretariat(event, actor):
     practice, link = _practice(event)
     if practice is None:
         return None
-    return {"title": practice.title}, link, secretariat_members()
+    params = {"title": practice.title, "demo": bool(practice.is_demo)}
+    return params, link, secretariat_members()
 
 
 def _need_country(event, actor):

@@ -16,6 +16,8 @@ from kmportal.notifications.kinds import KINDS, RULES, listed_kinds, message_for
 from kmportal.notifications.models import (
     IMMEDIATE,
     MODES,
+    PENDING,
+    SKIPPED,
     Notification,
     NotificationPreference,
 )
@@ -34,6 +36,8 @@ def on_recorded(event, actor=None) -> None:
     if resolved is None:
         return
     params, link, people = resolved
+    # Demo records (flask demo load) are listed in the portal but never mailed.
+    mail_state = SKIPPED if params.pop("demo", False) else PENDING
     actor_id = getattr(actor, "id", None)
     for person in people:
         if person.id == actor_id:
@@ -47,6 +51,7 @@ def on_recorded(event, actor=None) -> None:
                 link=link or "",
                 params={"action": event.action, **params},
                 event=event,
+                mail_state=mail_state,
             )
         )
 

@@ -14,6 +14,7 @@ from kmportal.extensions import db
 from kmportal.notifications import followups_due, mail, service
 from kmportal.notifications.models import FAILED, PENDING, SENT, SKIPPED
 from kmportal.practices import service as practice_service
+from tests.factories import practice_values
 from tests.notifications.conftest import body, mails, rows
 
 
@@ -214,3 +215,12 @@ def test_the_command_with_the_server_down_says_so_without_a_traceback(
     assert result.exit_code == 0 and result.exception is None
     assert "not sent (will retry): 1" in result.output
     assert "Traceback" not in result.output
+
+
+def test_notices_about_demo_records_are_listed_never_mailed(app, outbox, secretariat, focal_br):
+    practice = practice_service.create_practice(focal_br, practice_values(), is_demo=True)
+    practice_service.submit(focal_br, practice)
+    (notice,) = rows(kind="practice_submitted")
+    assert notice.mail_state == SKIPPED
+    assert mail.send_due()["sent"] == 0 and mails(outbox) == []
+    assert service.unread_count(secretariat) == 1
