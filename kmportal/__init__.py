@@ -24,6 +24,7 @@ CAPABILITIES = (
     "kmportal.search",
     "kmportal.transfers",
     "kmportal.mywork",
+    "kmportal.notifications",
     "kmportal.progress",
     "kmportal.demo",
     "kmportal.operations",
