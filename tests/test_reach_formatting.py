@@ -72,3 +72,17 @@ def test_the_revisions_show_four_digit_years_in_spanish(client, auth, focal_co, 
     page = client.get(f"/practices/{practice.id}?lang=es").get_data(as_text=True)
     year = datetime.now().year
     assert re.search(rf"<td>\d{{1,2}}/\d{{1,2}}/{year}, \d{{1,2}}:\d\d</td>", page)
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"), [("es", "1.500"), ("fr", "1\u202f500"), ("en", "1,500")]
+)
+def test_the_dashboards_counts_are_babels_numbers(client, language, shown):
+    from kmportal.extensions import db
+    from kmportal.reference.models import Target
+
+    for target in db.session.scalars(db.select(Target)):
+        target.quantity = 1500
+    db.session.commit()
+    page = client.get(f"/dashboard?lang={language}").get_data(as_text=True)
+    assert f'<span class="of">/ {shown}</span>' in page

@@ -8,7 +8,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from kmportal.reference.phrases import LANGUAGES, articles, phrase
-from kmportal.reference.plan_2015_2016 import MEMBER_COUNTRIES
+from kmportal.reference.loaders import MEMBER_COUNTRIES
 
 FRENCH = Path(__file__).resolve().parents[1] / "kmportal/translations/fr/LC_MESSAGES/messages.po"
 
@@ -56,8 +56,10 @@ def test_the_country_page_says_practices_of_the_country(client):
 
 def test_a_focal_points_work_list_names_its_country_in_a_phrase(client, auth, focal_br):
     auth.login(focal_br)
-    page = client.get("/practices/mine?lang=pt").get_data(as_text=True)
-    assert "Práticas do Brasil ainda não publicadas." in page
+    page = client.get("/work?lang=pt").get_data(as_text=True)
+    assert "como ponto focal do Brasil," in page
+    french = client.get("/work?lang=fr").get_data(as_text=True)
+    assert "en tant que point focal du Brésil," in french
 
 
 # A punctuation mark that French writes after a space (":", ";", "?", "!"), glued to the word

@@ -83,6 +83,16 @@ def my_work(user, today: date | None = None) -> list[WorkItem]:
     return sorted(items, key=lambda item: (item.since, item.kind, item.title))
 
 
+def owner_country(user):
+    """Whose work the list is: the focal point's country, or None for the secretariat's
+    (whose list covers every country)."""
+    if getattr(user, "is_secretariat", False) or not getattr(user, "country_code", None):
+        return None
+    from kmportal.reference.queries import get_country
+
+    return get_country(user.country_code)
+
+
 def count(user, today: date | None = None) -> int:
     """How many things await this person (the navigation's number)."""
     return len(my_work(user, today))

@@ -15,7 +15,12 @@ bp = Blueprint("mywork", __name__, template_folder="templates")
 @bp.route("/work")
 @login_required
 def index():
-    return render_template("mywork/index.html", items=_items(), today=date.today())
+    return render_template(
+        "mywork/index.html",
+        items=_items(),
+        today=date.today(),
+        country=service.owner_country(current_user),
+    )
 
 
 def _items() -> list[service.WorkItem]:
