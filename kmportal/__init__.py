@@ -23,6 +23,7 @@ CAPABILITIES = (
     "kmportal.practices",
     "kmportal.search",
     "kmportal.transfers",
+    "kmportal.needs",
     "kmportal.progress",
     "kmportal.demo",
     "kmportal.operations",
