@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from kmportal.audit.models import AuditEvent
 from kmportal.errors import PermissionDenied, ValidationError
@@ -32,7 +33,8 @@ def offers(index, practices, focal):
 
 def test_suggestions_cross_languages_and_never_the_needs_own_country(need, offers, focal):
     item = need("BR")
-    found = service.suggestions(focal("BR"), item)
+    with force_locale("en"):
+        found = service.suggestions(focal("BR"), item)
     ids = [s.practice.id for s in found]
     assert ids[0] == offers["match"].id
     assert offers["own"].id not in ids and offers["withdrawn"].id not in ids
