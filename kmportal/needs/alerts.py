@@ -24,7 +24,7 @@ from kmportal.needs.models import Need
 from kmportal.practices.enums import PracticeState
 from kmportal.practices.models import Practice
 from kmportal.search import semantic
-from kmportal.search.embeddings import passage_text
+from kmportal.search.embeddings import QUERY_CHARS, passage_text
 
 log = logging.getLogger(__name__)
 
@@ -53,12 +53,26 @@ def _encoder():
     return None if vectors is None else vectors.encoder
 
 
+def _vector_key(encoder, need: Need) -> tuple:
+    return (encoder.name, need.id, need.updated_at)
+
+
+def _encode_missing(encoder, needs: list[Need]) -> None:
+    """The vectors of the needs not yet cached, in one batch (one call to the model)."""
+    missing = [need for need in needs if _vector_key(encoder, need) not in _need_vectors]
+    if not missing:
+        return
+    vectors = encoder.passages([need.text[:QUERY_CHARS] for need in missing])
+    for need, vector in zip(missing, vectors, strict=True):
+        _need_vectors[_vector_key(encoder, need)] = vector
+    while len(_need_vectors) > _VECTOR_CACHE:
+        _need_vectors.popitem(last=False)
+
+
 def _need_vector(encoder, need: Need):
-    key = (encoder.name, need.id, need.updated_at)
+    key = _vector_key(encoder, need)
     if key not in _need_vectors:
-        _need_vectors[key] = encoder.query(need.text)
-        while len(_need_vectors) > _VECTOR_CACHE:
-            _need_vectors.popitem(last=False)
+        _encode_missing(encoder, [need])
     return _need_vectors[key]
 
 
@@ -103,8 +117,11 @@ def matching_needs(practice: Practice, limit: int = 10) -> list[Need]:
     vector = _practice_vector(encoder, practice) if encoder is not None else None
     text = passage_text(practice.title, practice.summary, practice.description)
     concepts = concepts_of(f"{text}\n{practice.population}")
+    candidates = open_needs(practice.country_code)
+    if encoder is not None:
+        _encode_missing(encoder, candidates)
     scored = []
-    for need in open_needs(practice.country_code):
+    for need in candidates:
         strength = match_strength(need, practice, concepts, encoder, vector)
         if strength is not None:
             scored.append((strength, need))
