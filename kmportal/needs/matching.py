@@ -22,6 +22,7 @@ from flask_babel import lazy_gettext as _l
 
 from kmportal.extensions import db
 from kmportal.needs.models import Need
+from kmportal.practices import enum_label
 from kmportal.practices.enums import PracticeState, Theme
 from kmportal.practices.models import Practice
 from kmportal.search import ranking, semantic
@@ -164,13 +165,11 @@ def facet_reasons(need: Need, practice: Practice) -> tuple[float, list[str]]:
     shared = [s for s in need.sectors if s in practice.sectors]
     if shared:
         bonus += SECTOR_BONUS
-        labels = ", ".join(
-            str(current_app.jinja_env.globals["enum_label"]("sector", s)) for s in shared
-        )
+        labels = ", ".join(str(enum_label("sector", s)) for s in shared)
         reasons.append(str(_l("Sector: %(sectors)s", sectors=labels)))
     if need.outcome and need.outcome in practice.outcomes:
         bonus += OUTCOME_BONUS
-        label = current_app.jinja_env.globals["enum_label"]("outcome", need.outcome)
+        label = enum_label("outcome", need.outcome)
         reasons.append(str(_l("Strategic outcome: %(outcome)s", outcome=label)))
     if (
         need.population
