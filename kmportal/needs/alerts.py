@@ -134,6 +134,10 @@ def on_recorded(event, actor=None, **_):
     `need.matched` for each, in the publication's transaction."""
     if event.action != "practice.publish":
         return
+    # A database not yet migrated to the needs (0008) has nothing to match; asked on a
+    # connection of its own, since a failed read would abort the publication on PostgreSQL.
+    if not sa.inspect(db.engine).has_table(Need.__tablename__):
+        return
     try:
         practice = db.session.get(Practice, event.entity_id)
         needs = matching_needs(practice) if practice is not None else []

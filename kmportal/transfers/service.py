@@ -168,7 +168,9 @@ def propose(
     if cleaned["result_id"] is None:
         target = reference.current_target()
         cleaned["result_id"] = target.result_id if target else None
-    transfer = Transfer(practice=practice, origin=origin, is_demo=is_demo, need_id=need_id)
+    transfer = Transfer(practice=practice, origin=origin, is_demo=is_demo)
+    if need_id is not None:
+        transfer.need_id = need_id
     transfer_data.apply(transfer, cleaned)
     authorize(user, "propose", transfer)
     once.refuse_duplicate(practice.id, transfer.recipient_code)

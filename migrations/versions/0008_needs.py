@@ -82,19 +82,21 @@ def upgrade():
         sa.PrimaryKeyConstraint("need_id", "sector", name=op.f("pk_need_sector")),
     )
     op.create_index("ix_need_sector_value", "need_sector", ["sector"])
-    with op.batch_alter_table("transfer", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("need_id", sa.Integer(), nullable=True))
-        batch_op.create_index(batch_op.f("ix_transfer_need_id"), ["need_id"])
-        batch_op.create_foreign_key(
-            batch_op.f("fk_transfer_need_id_need"), "need", ["need_id"], ["id"], ondelete="SET NULL"
-        )
+    _add_need_to_transfer()
+
+
+def _add_need_to_transfer():
+    """transfer.need_id, a plain indexed column (no foreign key): adding a foreign key on
+    SQLite rebuilds the table, and dropping the old table with foreign keys on deletes every
+    follow-up, confirmation and contribution by cascade. Needs are never deleted."""
+    op.add_column("transfer", sa.Column("need_id", sa.Integer(), nullable=True))
+    op.create_index(op.f("ix_transfer_need_id"), "transfer", ["need_id"])
 
 
 def downgrade():
-    with op.batch_alter_table("transfer", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("fk_transfer_need_id_need"), type_="foreignkey")
-        batch_op.drop_index(batch_op.f("ix_transfer_need_id"))
-        batch_op.drop_column("need_id")
+    op.drop_index(op.f("ix_transfer_need_id"), table_name="transfer")
+    # SQLite drops a plain column in place (3.35+), so the table is not rebuilt.
+    op.drop_column("transfer", "need_id")
     op.drop_index("ix_need_sector_value", table_name="need_sector")
     op.drop_table("need_sector")
     op.drop_index("ix_need_status_country", table_name="need")
