@@ -25,6 +25,7 @@ CAPABILITIES = (
     "kmportal.transfers",
     "kmportal.mywork",
     "kmportal.notifications",
+    "kmportal.needs",
     "kmportal.progress",
     "kmportal.demo",
     "kmportal.operations",

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from kmportal.reference.phrases import LANGUAGES, articles, phrase
 from kmportal.reference.loaders import MEMBER_COUNTRIES
+from kmportal.reference.phrases import LANGUAGES, articles, phrase
 
 FRENCH = Path(__file__).resolve().parents[1] / "kmportal/translations/fr/LC_MESSAGES/messages.po"
 

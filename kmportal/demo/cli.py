@@ -16,7 +16,7 @@ def load_command(if_empty: bool):
     report = loader.load()
     click.echo(
         f"Demo data: {report.practices} practices, {report.transfers} transfers, "
-        f"{report.trainings} trainings, {len(report.users)} new accounts."
+        f"{report.trainings} trainings, {report.needs} needs, {len(report.users)} new accounts."
     )
 
 

@@ -17,6 +17,7 @@ from kmportal.practices.models import Practice
 DEMO_PASSWORD = "demo-kmportal-2015"
 DEMO_FILE = Path(__file__).with_name("practices.json")
 TRANSFERS_FILE = Path(__file__).with_name("transfers.json")
+NEEDS_FILE = Path(__file__).with_name("needs.json")
 SECRETARIAT_EMAIL = "secretaria@demo.kmportal.org"
 FOCAL_POINT_EMAIL = "punto.focal.{code}@demo.kmportal.org"
 FOCAL_POINT_LANGUAGE = {
@@ -37,6 +38,7 @@ class DemoReport:
     practices: int = 0
     transfers: int = 0
     trainings: int = 0
+    needs: int = 0
     skipped: bool = False
 
 
@@ -58,7 +60,24 @@ def load(path: Path = DEMO_FILE) -> DemoReport:
         report.practices += 1
     if TRANSFERS_FILE.exists():
         _load_transfers(json.loads(TRANSFERS_FILE.read_text(encoding="utf-8")), by_key, report)
+    if NEEDS_FILE.exists():
+        report.needs = len(load_needs(NEEDS_FILE, report))
     return report
+
+
+def load_needs(path: Path = NEEDS_FILE, report: DemoReport | None = None) -> dict[str, int]:
+    """The demo needs, each recorded and published by its country's demo focal point through
+    the needs service: {key: need id}."""
+    from kmportal.needs import service as needs
+
+    report = report or DemoReport()
+    ids = {}
+    for record in json.loads(path.read_text(encoding="utf-8"))["needs"]:
+        values = {k: v for k, v in record.items() if k not in ("key", "country", "answers")}
+        values.update(country_code=record["country"], status="published")
+        author = _focal_point(record["country"], report)
+        ids[record["key"]] = needs.create_need(author, values, is_demo=True).id
+    return ids
 
 
 def load_practices(path: Path) -> dict[str, int]:

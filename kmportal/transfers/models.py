@@ -70,6 +70,10 @@ class Transfer(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     practice_id: Mapped[int] = mapped_column(sa.ForeignKey("practice.id"))
+    # The country need this transfer answers, when it started from a suggestion (kmportal/needs).
+    # No foreign key: adding one on SQLite rebuilds the table, and dropping the old table
+    # deletes its follow-ups by cascade; needs are never deleted (kmportal/needs/service.py).
+    need_id: Mapped[int | None] = mapped_column(index=True)
     provider_code: Mapped[str] = mapped_column(sa.ForeignKey("country.code"))
     recipient_code: Mapped[str] = mapped_column(sa.ForeignKey("country.code"))
     origin: Mapped[Origin] = mapped_column(enum_type(Origin))

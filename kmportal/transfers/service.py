@@ -145,8 +145,10 @@ def propose(
     values: dict[str, Any],
     today: date | None = None,
     is_demo: bool = False,
+    need_id: int | None = None,
 ) -> Transfer:
-    """Start a transfer of a published practice.
+    """Start a transfer of a published practice (`need_id`: the country need it answers, when
+    it starts from a suggestion; kmportal/needs checks that need).
 
     The country with the experience (the provider) is the practice's country. A focal point
     either offers its own country's practice to another country, or asks for another
@@ -175,6 +177,8 @@ def propose(
         target = reference.current_target()
         cleaned["result_id"] = target.result_id if target else None
     transfer = Transfer(practice=practice, origin=origin, is_demo=is_demo)
+    if need_id is not None:
+        transfer.need_id = need_id
     transfer_data.apply(transfer, cleaned)
     authorize(user, "propose", transfer)
     once.refuse_duplicate(practice.id, transfer.recipient_code)
@@ -186,6 +190,8 @@ def propose(
         db.session.add(transfer)
     changes = audit.diff({}, transfer_data.audit_values(cleaned))
     changes.update(practice_id=[None, practice.id], origin=[None, transfer.origin.value])
+    if need_id is not None:
+        changes["need_id"] = [None, need_id]
     audit.record(user, "transfer.propose", ENTITY, transfer.id, changes)
     db.session.commit()
     return transfer
