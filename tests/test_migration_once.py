@@ -62,6 +62,8 @@ def add_later_columns(engine) -> None:
                     f"ALTER TABLE {table} ADD COLUMN {column.name} {kind} NOT NULL"
                     f" DEFAULT '{default}'"
                 )
+
+
 # Columns later migrations add to the tables the leftovers write through today's models: added
 # bare while the leftovers are made at 0005, dropped before the upgrade adds them for real.
 LATER_COLUMNS = (("transfer", "need_id"),)  # 0011_needs

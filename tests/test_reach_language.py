@@ -96,3 +96,40 @@ def test_colons_written_by_templates_follow_french_typography(client):
     spanish = client.get("/plan?lang=es").get_data(as_text=True)
     assert re.search("Objectif 1\u00a0:</span>", french)
     assert re.search("Objetivo 1:</span>", spanish)
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("pt", "Aguardando que o Brasil ou a Colômbia aceite a transferência."),
+        ("fr", "On attend que le Brésil ou la Colombie accepte le transfert."),
+        ("es", "A la espera de que Brasil o Colombia acepte la transferencia."),
+        ("en", "Waiting for Brazil or Colombia to agree to the transfer."),
+    ],
+)
+def test_the_next_step_names_the_countries_with_their_articles(app, language, sentence):
+    from types import SimpleNamespace
+
+    from flask import render_template_string
+    from flask_babel import refresh
+
+    from kmportal.reference.queries import get_country
+
+    with app.test_request_context(f"/?lang={language}"):
+        refresh()
+        step = SimpleNamespace(kind="agree", countries=[get_country("BR"), get_country("CO")])
+        shown = render_template_string(
+            '{% from "transfers/_macros.html" import next_step_sentence %}'
+            "{{ next_step_sentence(step) }}",
+            step=step,
+        )
+    assert shown == sentence
+
+
+def test_a_country_as_the_subject_takes_its_article():
+    from kmportal.reference.phrases import phrase
+
+    assert phrase("the", "BR", "Brasil", "pt") == "o Brasil"
+    assert phrase("the", "AR", "Argentine", "fr") == "l'Argentine"
+    assert phrase("the", "BS", "Bahamas", "en") == "the Bahamas"
+    assert phrase("the", "CU", "Cuba", "pt") == "Cuba"

@@ -35,6 +35,7 @@ def index():
         sectors=Sector,
         statuses=NeedStatus,
         may_create=can(current_user, "create"),
+        may_see_matrix=can(current_user, "matrix"),
     )
 
 

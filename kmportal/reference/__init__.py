@@ -13,9 +13,11 @@ def init_app(app) -> None:
     app.cli.add_command(plan_cli)
     # A global rather than context: macros imported without context can call it too.
     app.jinja_env.globals["country_name"] = country_name
-    from kmportal.reference.phrases import for_country, of_country
+    from kmportal.reference.phrases import for_country, of_country, the_country
 
-    app.jinja_env.globals.update(of_country=of_country, for_country=for_country)
+    app.jinja_env.globals.update(
+        of_country=of_country, for_country=for_country, the_country=the_country
+    )
     app.jinja_env.globals["plan_text"] = plan_text
     app.jinja_env.globals["language_in_sentence"] = language_in_sentence
 

@@ -20,6 +20,8 @@ LANGUAGES = ("en", "es", "pt", "fr")
 PREPOSITIONS = {
     "of": {"en": "of", "es": "de", "pt": "de", "fr": "de"},
     "for": {"en": "for", "es": "para", "pt": "para", "fr": "pour"},
+    # The name as a sentence's subject or object, with its article: "o Brasil", "le Brésil".
+    "the": {"en": "", "es": "", "pt": "", "fr": ""},
 }
 # (language, preposition, article) → the contracted form.
 CONTRACTIONS = {
@@ -53,6 +55,9 @@ def phrase(kind: str, code: str, name: str, language: str) -> str:
     language = language if language in LANGUAGES else "es"
     preposition = PREPOSITIONS[kind][language]
     article = articles().get(code, {}).get(language, "")
+    if not preposition:
+        joiner = "" if article.endswith("'") or not article else " "
+        return f"{article}{joiner}{name}"
     if not article:
         if language == "fr" and preposition in FRENCH_ELIDING and name[:1] in VOWELS:
             return FRENCH_ELIDING[preposition] + name
@@ -76,6 +81,12 @@ def _in_reader_language(kind: str, country) -> str:
 def of_country(country) -> str:
     """ "of Brazil" in the reader's language: "de Brasil", "do Brasil", "du Brésil"."""
     return _in_reader_language("of", country)
+
+
+def the_country(country) -> str:
+    """The country's name with the article it takes in the reader's language, to be the
+    subject of a sentence: "o Brasil", "le Brésil", "l'Argentine", "the Bahamas", "Brasil"."""
+    return _in_reader_language("the", country)
 
 
 def for_country(country) -> str:
