@@ -133,3 +133,17 @@ def test_a_country_as_the_subject_takes_its_article():
     assert phrase("the", "AR", "Argentine", "fr") == "l'Argentine"
     assert phrase("the", "BS", "Bahamas", "en") == "the Bahamas"
     assert phrase("the", "CU", "Cuba", "pt") == "Cuba"
+
+
+def test_a_country_that_starts_a_sentence_is_capitalised(app):
+    from flask_babel import refresh
+
+    from kmportal.reference.phrases import the_country
+    from kmportal.reference.queries import get_country
+
+    with app.test_request_context("/?lang=pt"):
+        refresh()
+        assert the_country(get_country("BR"), capital=True) == "O Brasil"
+    with app.test_request_context("/?lang=fr"):
+        refresh()
+        assert the_country(get_country("CO"), capital=True) == "La Colombie"

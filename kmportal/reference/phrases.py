@@ -83,10 +83,12 @@ def of_country(country) -> str:
     return _in_reader_language("of", country)
 
 
-def the_country(country) -> str:
-    """The country's name with the article it takes in the reader's language, to be the
-    subject of a sentence: "o Brasil", "le Brésil", "l'Argentine", "the Bahamas", "Brasil"."""
-    return _in_reader_language("the", country)
+def the_country(country, capital: bool = False) -> str:
+    """The country's name with the article it takes in the reader's language, as a
+    sentence's subject or object: "o Brasil", "le Brésil", "l'Argentine", "the Bahamas",
+    "Brasil"; `capital` for the start of a sentence ("O Brasil confirmou…")."""
+    shown = _in_reader_language("the", country)
+    return shown[:1].upper() + shown[1:] if capital else shown
 
 
 def for_country(country) -> str:
