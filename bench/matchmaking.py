@@ -148,35 +148,10 @@ def _anonymous():
 
 
 def whoosh_rankings(records: list[dict], needs: list[dict], folder: Path) -> dict[str, list[str]]:
-    from whoosh import fields, index
+    from plain_whoosh import build_index
     from whoosh import query as wq
-    from whoosh.analysis import StandardAnalyzer
 
-    schema = fields.Schema(
-        key=fields.ID(stored=True),
-        country=fields.ID(stored=True),
-        title=fields.TEXT(analyzer=StandardAnalyzer()),
-        summary=fields.TEXT(analyzer=StandardAnalyzer()),
-        body=fields.TEXT(analyzer=StandardAnalyzer()),
-    )
-    path = folder / "plain-whoosh"
-    path.mkdir()
-    ix = index.create_in(str(path), schema)
-    writer = ix.writer()
-    for practice in records:
-        if practice.get("state") != "published":
-            continue
-        body = "\n".join(
-            str(practice.get(part) or "") for part in ("description", "results", "population")
-        )
-        writer.add_document(
-            key=practice["key"],
-            country=practice["country"],
-            title=practice["title"],
-            summary=practice["summary"],
-            body=body,
-        )
-    writer.commit()
+    ix = build_index(records, folder, ("description", "results", "population"))
     rankings = {}
     with ix.searcher() as searcher:
         for need in needs:

@@ -131,31 +131,12 @@ def portal_rankings(app, queries: list[dict]) -> dict[str, list[str]]:
 
 
 def whoosh_rankings(practices: list[dict], queries: list[dict], folder: Path):
-    from whoosh import fields, index, qparser
-    from whoosh.analysis import StandardAnalyzer
+    from plain_whoosh import build_index
+    from whoosh import qparser
 
-    schema = fields.Schema(
-        key=fields.ID(stored=True),
-        title=fields.TEXT(analyzer=StandardAnalyzer()),
-        summary=fields.TEXT(analyzer=StandardAnalyzer()),
-        body=fields.TEXT(analyzer=StandardAnalyzer()),
-    )
-    path = folder / "plain-whoosh"
-    path.mkdir()
-    ix = index.create_in(str(path), schema)
-    writer = ix.writer()
-    for practice in practices:
-        if practice.get("state", "published") != "published":
-            continue
-        body = "\n".join(
-            str(practice.get(part) or "")
-            for part in ("description", "results", "replication", "population", "institution")
-        )
-        writer.add_document(
-            key=practice["key"], title=practice["title"], summary=practice["summary"], body=body
-        )
-    writer.commit()
-    parser = qparser.MultifieldParser(["title", "summary", "body"], schema)
+    parts = ("description", "results", "replication", "population", "institution")
+    ix = build_index(practices, folder, parts)
+    parser = qparser.MultifieldParser(["title", "summary", "body"], ix.schema)
     rankings = {}
     with ix.searcher() as searcher:
         for query in queries:

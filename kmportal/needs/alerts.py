@@ -76,16 +76,27 @@ def _need_vector(encoder, need: Need):
     return _need_vectors[key]
 
 
-_need_concepts: OrderedDict = OrderedDict()
+_concepts: OrderedDict = OrderedDict()
+
+
+def _cached_concepts(key: tuple, text: str) -> set[str]:
+    """The thesaurus concepts of a need's or a practice's text, kept per process while the
+    record is unchanged (`key` carries its updated_at): a practice page asks on every render."""
+    if key not in _concepts:
+        _concepts[key] = concepts_of(text)
+        while len(_concepts) > _VECTOR_CACHE:
+            _concepts.popitem(last=False)
+    return _concepts[key]
 
 
 def _concepts_of_need(need: Need) -> set[str]:
-    key = (need.id, need.updated_at)
-    if key not in _need_concepts:
-        _need_concepts[key] = concepts_of(f"{need.text}\n{need.population}")
-        while len(_need_concepts) > _VECTOR_CACHE:
-            _need_concepts.popitem(last=False)
-    return _need_concepts[key]
+    return _cached_concepts(("need", need.id, need.updated_at), f"{need.text}\n{need.population}")
+
+
+def _concepts_of_practice(practice: Practice) -> set[str]:
+    text = passage_text(practice.title, practice.summary, practice.description)
+    key = ("practice", practice.id, practice.updated_at)
+    return _cached_concepts(key, f"{text}\n{practice.population}")
 
 
 def _practice_vector(encoder, practice: Practice):
@@ -115,8 +126,7 @@ def matching_needs(practice: Practice, limit: int = 10) -> list[Need]:
         return []
     encoder = _encoder()
     vector = _practice_vector(encoder, practice) if encoder is not None else None
-    text = passage_text(practice.title, practice.summary, practice.description)
-    concepts = concepts_of(f"{text}\n{practice.population}")
+    concepts = _concepts_of_practice(practice)
     candidates = open_needs(practice.country_code)
     if encoder is not None:
         _encode_missing(encoder, candidates)

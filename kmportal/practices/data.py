@@ -11,12 +11,13 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from kmportal.audit import service as audit
 from kmportal.errors import ValidationError
 from kmportal.extensions import db
 from kmportal.ids import database_id
 from kmportal.languages import LANGUAGES
 from kmportal.practices.enums import Actor, Criterion, Facet, Sector, StrategicOutcome, Theme
-from kmportal.practices.models import Practice
+from kmportal.practices.models import CriterionAssessment, Practice
 from kmportal.reference.models import Activity, Country
 from kmportal.validation import clean_texts
 
@@ -226,3 +227,20 @@ def missing_for_submission(practice: Practice) -> dict[str, object]:
                 "Explain how the practice meets this criterion."
             )
     return missing
+
+
+def score_changes(practice: Practice, cleaned: dict[Criterion, int | None]) -> dict:
+    """The secretariat's scores that `cleaned` changes, as audit changes (score_<criterion>)."""
+    before = {f"score_{c.value}": practice.scores.get(c) for c in Criterion}
+    after = {f"score_{c.value}": cleaned.get(c) for c in Criterion}
+    return audit.diff(before, after)
+
+
+def store_scores(practice: Practice, cleaned: dict[Criterion, int | None]) -> None:
+    """Keep the scores given (None where a criterion is not scored yet) on the practice."""
+    for criterion in Criterion:
+        assessment = practice.assessment(criterion)
+        if assessment is None:
+            assessment = CriterionAssessment(criterion=criterion, argument="")
+            practice.assessments.append(assessment)
+        assessment.score = cleaned.get(criterion)

@@ -29,7 +29,7 @@ from kmportal.errors import (
 from kmportal.extensions import db
 from kmportal.practices import data as practice_data
 from kmportal.practices.criteria import clean_scores
-from kmportal.practices.enums import Criterion, EditStatus, PracticeState
+from kmportal.practices.enums import EditStatus, PracticeState
 from kmportal.practices.models import PendingEdit, Practice
 from kmportal.practices.permissions import can, held_for_review
 from kmportal.practices.workflow import next_state
@@ -236,18 +236,16 @@ def publish(user, practice: Practice, scores: dict[str, Any], note: str | None =
     authorize(user, "publish", practice)
     target = next_state(practice.state, "publish")
     cleaned = clean_scores(scores)
-    _move(
+    _move_scored(
         user,
         practice,
         target,
         "practice.publish",
-        _score_changes(practice, cleaned),
+        cleaned,
         note,
         published_at=utcnow(),
         return_comment=None,
     )
-    _store_scores(practice, cleaned)
-    _commit()
 
 
 def return_to_author(
@@ -269,34 +267,18 @@ def return_to_author(
         errors.update(error.errors)
     if errors:
         raise ValidationError(errors)
-    _move(
-        user,
-        practice,
-        target,
-        "practice.return",
-        _score_changes(practice, cleaned),
-        note=comment,
-        return_comment=comment,
+    _move_scored(
+        user, practice, target, "practice.return", cleaned, comment, return_comment=comment
     )
-    _store_scores(practice, cleaned)
+
+
+def _move_scored(user, practice, target, action, cleaned, note, **values) -> None:
+    """A validation step (publish, return): the state moves and the scores given are kept,
+    both in one audit event."""
+    changes = practice_data.score_changes(practice, cleaned)
+    _move(user, practice, target, action, changes, note, **values)
+    practice_data.store_scores(practice, cleaned)
     _commit()
-
-
-def _score_changes(practice: Practice, cleaned: dict[Criterion, int | None]) -> dict:
-    before = {f"score_{c.value}": practice.scores.get(c) for c in Criterion}
-    after = {f"score_{c.value}": cleaned.get(c) for c in Criterion}
-    return audit.diff(before, after)
-
-
-def _store_scores(practice: Practice, cleaned: dict[Criterion, int | None]) -> None:
-    from kmportal.practices.models import CriterionAssessment
-
-    for criterion in Criterion:
-        assessment = practice.assessment(criterion)
-        if assessment is None:
-            assessment = CriterionAssessment(criterion=criterion, argument="")
-            practice.assessments.append(assessment)
-        assessment.score = cleaned.get(criterion)
 
 
 def archive(user, practice: Practice, note: str | None = None) -> None:

@@ -74,18 +74,18 @@ def transfer_context() -> dict:
     cache: dict = {}
 
     def practice_panel(practice, user) -> PracticePanel:
-        from kmportal.transfers import queries, service
+        from kmportal.transfers import proposals, queries
         from kmportal.transfers.enums import Origin
 
         key = ("practice", practice.id)
         if key not in cache:
-            origin = service.proposal_origin(user, practice)
+            origin = proposals.proposal_origin(user, practice)
             cache[key] = PracticePanel(
                 transfers=queries.for_practice(practice.id),
                 can_request=origin is Origin.REQUEST,
                 can_offer=origin is Origin.OFFER,
                 can_record=origin is Origin.RECORD,
-                asking_country=service.asking_country(user, practice),
+                asking_country=proposals.asking_country(user, practice),
             )
         return cache[key]
 

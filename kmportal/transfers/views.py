@@ -24,7 +24,7 @@ from kmportal.forms_util import apply_errors, select_choices
 from kmportal.ids import page_number
 from kmportal.practices.enums import Theme
 from kmportal.reference import queries as reference
-from kmportal.transfers import confirmations, followups, queries, service, visibility
+from kmportal.transfers import confirmations, followups, proposals, queries, service, visibility
 from kmportal.transfers import data as transfer_data
 from kmportal.transfers.counting import counts_toward_target
 from kmportal.transfers.enums import FundingMode, Modality, Origin, TransferStatus
@@ -72,16 +72,16 @@ def propose():
     # Opened from a practice's page (?practice=ID, kept when the form posts back) or with a
     # practice picker (the practice_id field).
     practice_id = request.args.get("practice")
-    practice = service.practice_for_proposal(current_user, practice_id) if practice_id else None
+    practice = proposals.practice_for_proposal(current_user, practice_id) if practice_id else None
     form = _transfer_form(practice=practice)
     if request.method == "GET":
-        form.fill(service.proposal_defaults(current_user, practice))
+        form.fill(proposals.proposal_defaults(current_user, practice))
     if form.validate_on_submit():
         transfer = apply_errors(
             form,
             lambda: service.propose(
                 current_user,
-                practice or service.practice_to_transfer(current_user, form.practice_id.data),
+                practice or proposals.practice_to_transfer(current_user, form.practice_id.data),
                 form.values(),
             ),
         )
@@ -288,9 +288,9 @@ def _render_form(form: TransferForm, transfer, practice):
     if transfer is not None:
         origin, countries_editable = None, service.may_change_countries(current_user, transfer)
     else:
-        origin = service.proposal_origin(current_user, practice) if practice else None
+        origin = proposals.proposal_origin(current_user, practice) if practice else None
         countries_editable = True
-    asking = service.asking_country(current_user, practice) if transfer is None else None
+    asking = proposals.asking_country(current_user, practice) if transfer is None else None
     return render_template(
         "transfers/form.html",
         form=form,

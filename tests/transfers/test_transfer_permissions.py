@@ -4,7 +4,7 @@ import pytest
 
 from kmportal.errors import PermissionDenied, ValidationError
 from kmportal.extensions import db
-from kmportal.transfers import service
+from kmportal.transfers import proposals, service
 from kmportal.transfers.enums import Origin, TransferStatus
 from kmportal.transfers.models import Transfer
 from kmportal.transfers.permissions import PERMISSIONS, can
@@ -126,9 +126,9 @@ def test_the_service_says_how_each_user_may_start_a_transfer(
         "secretariat": Origin.RECORD,
     }
     for role, origin in expected.items():
-        assert service.proposal_origin(people[role], practice) is origin, role
-        assert service.proposal_origin(people[role], practices.make(focal_br, "draft")) is None
-    asked = service.proposal_defaults(people["recipient"], practice)
+        assert proposals.proposal_origin(people[role], practice) is origin, role
+        assert proposals.proposal_origin(people[role], practices.make(focal_br, "draft")) is None
+    asked = proposals.proposal_defaults(people["recipient"], practice)
     assert (asked["provider_code"], asked["recipient_code"]) == ("BR", "CO")
-    offered = service.proposal_defaults(people["provider"], practice)
+    offered = proposals.proposal_defaults(people["provider"], practice)
     assert offered["provider_code"] == "BR" and "recipient_code" not in offered
