@@ -32,6 +32,7 @@ CAPABILITIES = (
     "kmportal.backup",
     "kmportal.opendata",
     "kmportal.pagecache",
+    "kmportal.api",
 )
 
 

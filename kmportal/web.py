@@ -9,6 +9,7 @@ from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
+from kmportal.api import errors as api_errors
 from kmportal.errors import DomainError
 from kmportal.extensions import db
 from kmportal.operations.outage import UNAVAILABLE_ERRORS, database_unavailable
@@ -38,13 +39,17 @@ class DatabaseIdConverter(IntegerConverter):
 def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
+        if api_errors.is_api_request():
+            return api_errors.domain_error(error)
         db.session.rollback()
         return _error_page(error.status_code, error.message)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        if request.path.startswith("/static/"):
+        if request.path.startswith("/static/") or error.code == 304:
             return error
+        if api_errors.is_api_request():
+            return api_errors.http_error(error)
         if error.code >= 500:
             # The page needs the database (the signed-in user): leave any failed transaction.
             db.session.rollback()

@@ -58,6 +58,8 @@ def select_locale() -> str:
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     if request.args.get("lang") in languages:
         return request.args["lang"]
+    if request.path.startswith("/api/"):
+        return _api_locale(languages)
     if session.get("lang") in languages:
         return session["lang"]
     from flask_login import current_user
@@ -70,6 +72,19 @@ def select_locale() -> str:
     return (
         request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
     )
+
+
+def _api_locale(languages) -> str:
+    """A program states its language in Accept-Language; else the token owner's language."""
+    from flask_login import current_user
+
+    if request.accept_languages:
+        best = request.accept_languages.best_match(languages)
+        if best:
+            return best
+    if getattr(current_user, "is_authenticated", False) and current_user.language in languages:
+        return current_user.language
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def current_language() -> str:

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
 
+from kmportal.api import errors as api_errors
 from kmportal.extensions import db
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -26,6 +27,8 @@ def init_app(app: Flask) -> None:
                 "The request contains control characters (such as NUL), which the portal does "
                 "not accept. Remove them and try again."
             )
+            if api_errors.is_api_request():
+                return api_errors.error_response(400, message)
             return render_template("errors/error.html", status=400, message=message), 400
         return None
 

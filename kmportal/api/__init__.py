@@ -1,0 +1,55 @@
+"""The JSON API at /api/v1/: the portal's services for partners' systems and scripts.
+
+flask-smorest (README "API" says why) turns each operation's marshmallow schemas into the
+OpenAPI 3.1 document at /api/v1/openapi.json, generated from this code on every start;
+/api/v1/docs renders it with the vendored Swagger UI. The operations call the same service
+functions as the pages (kmportal/*/service.py, the read rules of practices/reading.py and
+transfers/visibility.py), so a person sees and may do the same through both.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, request
+
+from kmportal.api import errors, identity
+from kmportal.api.spec import PortalApi
+
+BLUEPRINTS = (
+    "kmportal.api.me",
+    "kmportal.api.reference",
+    "kmportal.api.practices",
+)
+
+
+def init_app(app: Flask) -> None:
+    import importlib
+
+    from kmportal.extensions import csrf
+
+    for key, value in PortalApi.CONFIG.items():
+        app.config.setdefault(key, value)
+    api = PortalApi(app)
+    for name in BLUEPRINTS:
+        blueprint = importlib.import_module(name).blp
+        api.register_blueprint(blueprint)
+        csrf.exempt(blueprint)  # a token, never a cookie, authenticates a write (identity.py)
+    from kmportal.api.docs import bp as docs_page
+
+    app.register_blueprint(docs_page)
+    app.extensions["kmportal_api"] = api
+
+    @app.before_request
+    def identify_api_caller():
+        if errors.is_api_request():
+            return identity.identify()
+        return None
+
+    @app.after_request
+    def api_headers(response):
+        if errors.is_api_request():
+            identity.rate_headers(response)
+            response.vary.update(("Authorization", "Cookie", "Accept-Language"))
+            if request.method == "GET" and "Cache-Control" not in response.headers:
+                # Each reader sees their own records: revalidate with the ETag every time.
+                response.headers["Cache-Control"] = "private, no-cache"
+        return response

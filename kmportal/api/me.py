@@ -1,0 +1,83 @@
+"""GET /api/v1/me: whose token this is (or whose browser session), and what it may do."""
+
+from __future__ import annotations
+
+from flask import g
+from flask_babel import lazy_gettext as _l
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from kmportal.api import identity
+from kmportal.api.schemas.common import CountryRef
+from kmportal.api.spec import READ_SECURITY
+from kmportal.auth.models import Role
+from kmportal.errors import DomainError
+from kmportal.reference import country_name
+
+blp = Blueprint("Me", __name__, url_prefix="/api/v1", description="Who is asking.")
+
+
+class TokenInfo(Schema):
+    class Meta:
+        ordered = True
+
+    name = fields.String(required=True)
+    scope = fields.String(required=True, metadata={"enum": ["read", "write"]})
+    prefix = fields.String(required=True, metadata={"description": "Its first characters."})
+    created_at = fields.DateTime(required=True)
+    expires_at = fields.DateTime(required=True)
+    last_used_at = fields.DateTime(allow_none=True)
+
+
+class MeSchema(Schema):
+    class Meta:
+        ordered = True
+
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    email = fields.String(required=True)
+    role = fields.String(required=True, metadata={"enum": Role.values()})
+    role_label = fields.String(required=True)
+    country = fields.Nested(CountryRef, allow_none=True)
+    language = fields.String(required=True)
+    token = fields.Nested(
+        TokenInfo,
+        allow_none=True,
+        metadata={"description": "The token of this request; null for a browser session."},
+    )
+
+
+class NotSignedIn(DomainError):
+    status_code = 401
+
+
+@blp.route("/me")
+@blp.response(200, MeSchema)
+@blp.doc(security=READ_SECURITY)
+def me():
+    """Whose token this is."""
+    user = identity.user()
+    if not user.is_authenticated:
+        raise NotSignedIn(_l("This request carries no token: send Authorization: Bearer …"))
+    token = g.get("api_token")
+    return {
+        "id": user.id,
+        "name": user.name,
+        "email": user.email,
+        "role": user.role.value,
+        "role_label": str(user.role.label),
+        "country": {"code": user.country_code, "name": country_name(user.country)}
+        if user.country_code
+        else None,
+        "language": user.language,
+        "token": None
+        if token is None
+        else {
+            "name": token.name,
+            "scope": token.scope.value,
+            "prefix": token.prefix,
+            "created_at": token.created_at,
+            "expires_at": token.expires_at,
+            "last_used_at": token.last_used_at,
+        },
+    }

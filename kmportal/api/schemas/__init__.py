@@ -1,0 +1,1 @@
+"""The API's marshmallow schemas: what each operation reads and answers (the document)."""

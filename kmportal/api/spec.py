@@ -1,0 +1,57 @@
+"""The API object: flask-smorest on the portal's own app, with its errors left to ours.
+
+flask-smorest would register an app-wide HTTPException handler (JSON for every page of the
+portal); the portal's own handler (kmportal/web.py) answers JSON under /api/ and HTML
+elsewhere, so that registration is skipped. Every error response in the document is the
+one shape of kmportal/api/errors.py.
+"""
+
+from __future__ import annotations
+
+from flask_smorest import Api
+
+from kmportal.api.schemas.common import ErrorSchema
+
+BEARER = "bearerAuth"
+#: For the `security` of an operation that writes: a token of the write scope.
+WRITE_SECURITY = [{BEARER: []}]
+#: Reads work anonymously, with a token, or with the browser's session.
+READ_SECURITY = [{}, {BEARER: []}]
+
+
+class PortalApi(Api):
+    ERROR_SCHEMA = ErrorSchema
+    CONFIG = {
+        "API_TITLE": "kmportal API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.1.0",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "API_SPEC_OPTIONS": {
+            "info": {
+                "description": (
+                    "Good practices against child labour, their transfers between the member "
+                    "countries of the Regional Initiative Latin America and the Caribbean Free "
+                    "of Child Labour, and progress toward the work plan's targets. Reads are "
+                    "open with the visibility of the portal's pages; writes need a bearer "
+                    "token of the write scope, created on the account page (Tokens)."
+                ),
+                "license": {"name": "CC BY 4.0", "identifier": "CC-BY-4.0"},
+            },
+            "servers": [{"url": "/"}],
+        },
+    }
+
+    def _register_error_handlers(self):
+        """Left to kmportal/web.py, which hands /api/ paths to kmportal/api/errors.py."""
+
+    def init_app(self, app, *, spec_kwargs=None):
+        super().init_app(app, spec_kwargs=spec_kwargs)
+        self.spec.components.security_scheme(
+            BEARER,
+            {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "A token from the account page (Tokens): kmp_…",
+            },
+        )
