@@ -18,6 +18,7 @@ BLUEPRINTS = (
     "kmportal.api.me",
     "kmportal.api.reference",
     "kmportal.api.practices",
+    "kmportal.api.transfers",
 )
 
 

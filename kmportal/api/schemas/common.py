@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from marshmallow import RAISE, Schema, fields, validate
 
 MAX_PER_PAGE = 100
@@ -15,6 +17,16 @@ class StrictSchema(Schema):
     class Meta:
         unknown = RAISE
         ordered = True
+
+
+class UtcDateTime(fields.DateTime):
+    """A moment the portal stores as naive UTC (audit.models.utcnow), written with its
+    offset (2016-03-15T10:00:00+00:00) as RFC 3339's date-time requires."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 class ErrorSchema(Schema):
