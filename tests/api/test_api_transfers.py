@@ -155,6 +155,7 @@ def test_list_pages_do_not_overlap_and_keep_a_fixed_order(client, transfers):
     # The same proposal date for all: the newest id first.
     assert ids == sorted((t.id for t in made), reverse=True)
     assert {(b["total"], b["pages"]) for b in pages} == {(5, 3)}
+    assert pages[0]["items"][0]["updated_at"].endswith("+00:00")  # RFC 3339: with its offset
     link = first.headers["Link"]
     assert 'rel="next"' in link and "page=2" in link and 'rel="prev"' not in link
     assert 'rel="prev"' in second.headers["Link"]
@@ -343,6 +344,20 @@ def test_a_refused_edit_is_keyed_by_its_field_and_changes_nothing(
     assert field in response.get_json()["errors"]
     db.session.expire_all()
     assert (db.session.get(Transfer, transfer.id).purpose, events()) == before
+
+
+def test_once_confirmed_only_the_secretariat_corrects_what_counts(
+    client, bearer, transfers, focal_co, secretariat
+):
+    transfer = transfers.make("transferred")
+    path = f"/transfers/{transfer.id}"
+    late = {"transferred_on": "2016-03-20"}
+    refused = send(client, "PATCH", path, late, bearer(focal_co))
+    assert refused.status_code == 422
+    assert list(refused.get_json()["errors"]) == ["transferred_on"]
+    corrected = send(client, "PATCH", path, late, bearer(secretariat)).get_json()
+    assert corrected["outcome"] == "applied"
+    assert corrected["transfer"]["transferred_on"] == "2016-03-20"
 
 
 # Writing: steps ----------------------------------------------------------------------------
