@@ -17,6 +17,7 @@ from kmportal.transfers import confirmations
 from kmportal.transfers import trainings as training_service
 from kmportal.transfers.models import FollowUp, Transfer, TransferConfirmation
 from tests.conftest import make_user
+from tests.querycount import count_queries
 from tests.transfers.factories import DATES, TransferFactory, transfer_values
 from tests.transfers.test_trainings import training_values
 
@@ -159,6 +160,19 @@ def test_list_pages_do_not_overlap_and_keep_a_fixed_order(client, transfers):
     link = first.headers["Link"]
     assert 'rel="next"' in link and "page=2" in link and 'rel="prev"' not in link
     assert 'rel="prev"' in second.headers["Link"]
+
+
+def test_a_longer_page_costs_no_more_queries(client, auth, transfers, focal_co):
+    for code in RECIPIENTS:
+        transfers.make("transferred", recipient=code, practice=transfers.practice("BR", code))
+    auth.login(focal_co)
+    counts = []
+    for per_page in (1, len(RECIPIENTS)):
+        db.session.expunge_all()
+        with count_queries() as counted:
+            assert get(client, f"/transfers?per_page={per_page}").status_code == 200
+        counts.append(counted.count)
+    assert counts[0] == counts[1]
 
 
 def test_list_filters_are_the_pages(client, auth, transfers, focal_co):
