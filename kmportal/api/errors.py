@@ -36,7 +36,6 @@ MESSAGES = {
     413: _l("The request is too large."),
     415: _l("Send the body as JSON (Content-Type: application/json)."),
     422: _l("Some values were refused: see errors."),
-    428: _l("This request needs an If-Match header."),
     429: _l("Too many requests with this token: wait and try again."),
     500: _l("Something went wrong on the portal's side; nothing was changed."),
 }
