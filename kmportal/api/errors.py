@@ -136,7 +136,12 @@ def _flatten(messages: Any, prefix: str = "") -> dict[str, str]:
     {"title": "…", "arguments.relevance": "…"}: the location is dropped (each operation
     reads its fields from one place), the first message of a field is kept."""
     flat: dict[str, str] = {}
-    if isinstance(messages, dict):
+    if isinstance(messages, dict) and prefix and messages and set(messages) <= {"key", "value"}:
+        # a Dict field's entry: {"relevance": {"value": [...]}} names "arguments.relevance"
+        for part in ("key", "value"):
+            if part in messages:
+                flat.update(_flatten(messages[part], prefix))
+    elif isinstance(messages, dict):
         for key, value in messages.items():
             if not prefix and key in ("json", "query", "form", "files", "headers", "view_args"):
                 flat.update(_flatten(value, ""))
