@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask import Flask, request
 
-from kmportal.api import errors, identity
+from kmportal.api import errors, idempotency, identity
 from kmportal.api.spec import PortalApi
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -32,6 +32,8 @@ def init_app(app: Flask) -> None:
 
     for key, value in PortalApi.CONFIG.items():
         app.config.setdefault(key, value)
+    from kmportal.api import models  # noqa: F401
+
     api = PortalApi(app)
     for name in BLUEPRINTS:
         blueprint = importlib.import_module(name).blp
@@ -46,11 +48,12 @@ def init_app(app: Flask) -> None:
     def identify_api_caller():
         if not errors.is_api_request():
             return None
-        return identity.identify() or _refuse_unreadable_body()
+        return identity.identify() or _refuse_unreadable_body() or idempotency.claim()
 
     @app.after_request
     def api_headers(response):
         if errors.is_api_request():
+            idempotency.remember(response)
             identity.rate_headers(response)
             response.vary.update(("Authorization", "Cookie", "Accept-Language"))
             if request.method == "GET" and "Cache-Control" not in response.headers:

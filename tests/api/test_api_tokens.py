@@ -154,3 +154,42 @@ def test_a_write_body_that_is_not_json_is_415(client, focal_br, bearer):
     )
     assert response.status_code == 415 and response.get_json()["status"] == 415
     assert db.session.query(Practice).count() == before
+
+
+def test_an_idempotency_key_makes_a_retried_create_happen_once(client, focal_br, bearer):
+    headers = {**bearer(focal_br), "Idempotency-Key": "create-escola-1"}
+    values = practice_values(tags=[])
+    first = client.post("/api/v1/practices", json=values, headers=headers)
+    assert first.status_code == 201
+    before = db.session.query(Practice).count()
+    again = client.post("/api/v1/practices", json=values, headers=headers)
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json() == first.get_json()
+    assert again.headers["Location"] == first.headers["Location"]
+    assert db.session.query(Practice).count() == before
+    other = client.post("/api/v1/practices", json={**values, "title": "Outra"}, headers=headers)
+    assert other.status_code == 422 and "Idempotency-Key" in other.get_json()["errors"]
+    assert db.session.query(Practice).count() == before
+
+
+def test_a_refused_request_releases_its_key(client, focal_br, bearer):
+    headers = {**bearer(focal_br), "Idempotency-Key": "k-2"}
+    refused = client.post("/api/v1/practices", json={"title": ""}, headers=headers)
+    assert refused.status_code == 422
+    fixed = client.post("/api/v1/practices", json=practice_values(tags=[]), headers=headers)
+    assert fixed.status_code == 201 and "Idempotent-Replayed" not in fixed.headers
+
+
+def test_a_key_still_running_is_409_and_a_bad_key_400(app, client, focal_br, bearer):
+    from kmportal.api.models import IdempotentRequest
+
+    headers = bearer(focal_br)
+    token = tokens.authenticate(headers["Authorization"].split()[1])
+    db.session.add(IdempotentRequest(token_id=token.id, key="busy", fingerprint="x" * 64))
+    db.session.commit()
+    busy = client.post(
+        "/api/v1/practices", json={}, headers={**headers, "Idempotency-Key": "busy"}
+    )
+    assert busy.status_code in (409, 422)
+    bad = client.post("/api/v1/practices", json={}, headers={**headers, "Idempotency-Key": "é"})
+    assert bad.status_code == 400
