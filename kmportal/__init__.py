@@ -19,6 +19,7 @@ CAPABILITIES = (
     "kmportal.attachments",
     "kmportal.reference",
     "kmportal.auth",
+    "kmportal.tokens",
     "kmportal.main",
     "kmportal.practices",
     "kmportal.search",
