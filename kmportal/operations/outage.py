@@ -73,7 +73,10 @@ def _wants_json() -> bool:
 def remember_user_language(response):
     """Keep the signed-in person's language in the session, for pages without the database.
 
-    Only looks at a user this request has already loaded: never loads one itself."""
+    Only looks at a user this request has already loaded: never loads one itself; an API
+    token's owner is not the browser's user (kmportal/api/identity.py), so not for them."""
+    if g.get("api_token") is not None:
+        return response
     user = g.get("_login_user")
     language = getattr(user, "language", None) if getattr(user, "is_authenticated", False) else None
     if language and session.get(USER_LANGUAGE_KEY) != language:

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from marshmallow import RAISE, Schema, fields, validate
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
 MAX_PAGE = 10_000
+
+
+class UtcDateTime(fields.DateTime):
+    """An RFC 3339 date-time with its offset: the database's naive times are UTC."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if isinstance(value, datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 class StrictSchema(Schema):
