@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from kmportal.api.schemas.common import CountryRef, Labelled, PageArgs, StrictSchema, page_of
+from kmportal.api.schemas.common import (
+    CountryRef,
+    Labelled,
+    PageArgs,
+    StrictSchema,
+    UtcDateTime,
+    page_of,
+)
 from kmportal.languages import LANGUAGES
 from kmportal.needs.data import TEXT_LIMITS
 from kmportal.needs.enums import NEED_FUNDING, NeedStatus, Urgency
@@ -49,8 +56,8 @@ class NeedSummary(Schema):
     )
     status = fields.Nested(Labelled, required=True)
     is_demo = fields.Boolean(required=True)
-    created_at = fields.DateTime(required=True)
-    updated_at = fields.DateTime(required=True)
+    created_at = UtcDateTime(required=True)
+    updated_at = UtcDateTime(required=True)
 
 
 class ShownPracticeRef(Schema):
