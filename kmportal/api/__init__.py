@@ -14,6 +14,10 @@ from flask import Flask, request
 from kmportal.api import errors, identity
 from kmportal.api.spec import PortalApi
 
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# A write's body is JSON; files (the import) come as multipart/form-data.
+BODY_TYPES = frozenset({"application/json", "multipart/form-data"})
+
 BLUEPRINTS = (
     "kmportal.api.me",
     "kmportal.api.reference",
@@ -42,9 +46,9 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def identify_api_caller():
-        if errors.is_api_request():
-            return identity.identify()
-        return None
+        if not errors.is_api_request():
+            return None
+        return identity.identify() or _refuse_unreadable_body()
 
     @app.after_request
     def api_headers(response):
@@ -55,3 +59,16 @@ def init_app(app: Flask) -> None:
                 # Each reader sees their own records: revalidate with the ETag every time.
                 response.headers["Cache-Control"] = "private, no-cache"
         return response
+
+
+def _refuse_unreadable_body():
+    """415 for a write whose body is neither JSON nor a form with files (text/plain, XML…):
+    it would otherwise read as no fields at all."""
+    if request.method not in WRITE_METHODS:
+        return None
+    if not request.content_length and not request.headers.get("Transfer-Encoding"):
+        return None  # no body: a step such as submit
+    mimetype = request.mimetype
+    if mimetype in BODY_TYPES or mimetype.endswith("+json"):
+        return None
+    return errors.error_response(415)

@@ -143,3 +143,14 @@ def test_update_submit_validate_through_the_api(client, focal_br, secretariat, b
     held = client.patch(url, json={"summary": "Novo resumo."}, headers=focal).get_json()
     assert held["outcome"] == "held_for_review" and held["pending_edit"]["id"]
     assert held["practice"]["summary"] != "Novo resumo."
+
+
+def test_a_write_body_that_is_not_json_is_415(client, focal_br, bearer):
+    before = db.session.query(Practice).count()
+    response = client.post(
+        "/api/v1/practices",
+        data="title=Escola",
+        headers={**bearer(focal_br), "Content-Type": "text/plain"},
+    )
+    assert response.status_code == 415 and response.get_json()["status"] == 415
+    assert db.session.query(Practice).count() == before
