@@ -22,6 +22,8 @@ BLUEPRINTS = (
     "kmportal.api.me",
     "kmportal.api.reference",
     "kmportal.api.practices",
+    "kmportal.api.importing",
+    "kmportal.api.needs",
 )
 
 
