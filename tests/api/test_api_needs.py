@@ -285,3 +285,19 @@ def test_interest_refusals_change_nothing(client, bearer, make_need, fp, offers)
     other = client.post(url, json={"practice_id": offers["match"].id}, headers=bearer(fp("CO")))
     assert other.status_code == 403
     assert _transfers() == []
+
+
+def test_the_need_page_and_the_api_name_a_withdrawn_practice_alike(
+    client, make_need, fp, offers, secretariat
+):
+    """Both name a transfer's practice through transfers.queries.shown_practice: once the
+    practice is archived, "Practice withdrawn" on the page and in the API."""
+    from kmportal.practices import service as practices_service
+
+    item = make_need("BR")
+    service.express_interest(fp("BR"), item, offers["match"].id)
+    practices_service.archive(secretariat, offers["match"])
+    page = client.get(f"/needs/{item.id}?lang=en").get_data(as_text=True)
+    assert offers["match"].title not in page and "Practice withdrawn" in page
+    shown = client.get(f"/api/v1/needs/{item.id}").get_json()["transfers"][0]["practice"]
+    assert shown["readable"] is False and shown["title"] != offers["match"].title

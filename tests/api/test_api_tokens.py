@@ -187,9 +187,7 @@ def test_a_key_still_running_is_409_and_a_bad_key_400(app, client, focal_br, bea
     token = tokens.authenticate(headers["Authorization"].split()[1])
     db.session.add(IdempotentRequest(token_id=token.id, key="busy", fingerprint="x" * 64))
     db.session.commit()
-    busy = client.post(
-        "/api/v1/practices", json={}, headers={**headers, "Idempotency-Key": "busy"}
-    )
+    busy = client.post("/api/v1/practices", json={}, headers={**headers, "Idempotency-Key": "busy"})
     assert busy.status_code in (409, 422)
     bad = client.post("/api/v1/practices", json={}, headers={**headers, "Idempotency-Key": "é"})
     assert bad.status_code == 400
