@@ -31,6 +31,10 @@ blp = Blueprint(
 
 # A refusal names the errors of this many refused rows (the report has them all).
 ERROR_ROWS = 10
+# Rows one request may import: an answer within the workers' timeout (gunicorn.conf.py, 60 s)
+# at the import's pace (about 125 rows per CPU second, bench/import.py). Larger files go
+# through `flask practices import`, or in several requests.
+MAX_ROWS = 2_000
 SOURCE_CHARS = 80
 
 
@@ -225,6 +229,7 @@ def import_file(files: dict, **args):
         dry_run=args["dry_run"],
         skip_bad_rows=args["skip_bad_rows"],
         source=args["source"],
+        limits=readers.Limits(max_rows=current_app.config.get("API_IMPORT_MAX_ROWS", MAX_ROWS)),
     )
     report = import_practices(identity.user(), upload.stream, options)
     if report.error or not (report.committed or report.dry_run):

@@ -218,3 +218,19 @@ def test_a_body_over_the_limit_is_413_in_the_api_shape(client, token_br, app):
     answer = upload(client, token_br, csv_bytes([row()] * 20))
     assert answer.status_code == 413
     assert answer.get_json()["status"] == 413 and practice_count() == 0
+
+
+def test_a_100000_row_file_is_refused_at_once_with_the_reason(client, token_br):
+    """Over the API's rows per request: refused after reading the file once (no row
+    imported, nothing written), with the limit in the message."""
+    line = "Trabajo infantil {n},Resumen,Descripción,PETI,es,Perú\n"
+    data = (
+        "title,summary,description,theme,language,country\n"
+        + "".join(line.format(n=n) for n in range(100_000))
+    ).encode()
+    before = practice_count()
+    answer = upload(client, token_br, data)
+    assert answer.status_code == 422
+    body = answer.get_json()
+    assert "2000 rows" in body["message"] and body["report"]["counts"]["created"] == 0
+    assert body["report"]["rows"] == [] and practice_count() == before
