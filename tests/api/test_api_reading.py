@@ -165,3 +165,9 @@ def test_the_reference_data(client):
     targets = [t for o in plan["objectives"] for r in o["results"] for t in r["targets"]]
     counted = [t for t in targets if t["progress"] is not None]
     assert counted and counted[0]["progress"] == {"counted": 0, "quantity": 15, "percent": 0}
+
+
+def test_a_page_past_the_end_is_empty(client, practices, focal_br):
+    practices.make(focal_br, "published")
+    body = client.get("/api/v1/practices?page=7").get_json()
+    assert body["items"] == [] and body["page"] == 7 and body["total"] == 1 and body["pages"] == 1
