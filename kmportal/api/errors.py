@@ -38,6 +38,7 @@ MESSAGES = {
     422: _l("Some values were refused: see errors."),
     429: _l("Too many requests with this token: wait and try again."),
     500: _l("Something went wrong on the portal's side; nothing was changed."),
+    503: _l("The portal's database cannot be reached just now: try again in a minute."),
 }
 
 # marshmallow's and webargs' own sentences, in the reader's language.
@@ -89,9 +90,12 @@ def error_response(
     message: Any = None,
     errors: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
+    rollback: bool = True,
 ):
-    """The JSON error response; the session's pending changes are dropped first."""
-    db.session.rollback()
+    """The JSON error response; the session's pending changes are dropped first (unless the
+    caller already left a session whose connection is gone: the outage page)."""
+    if rollback:
+        db.session.rollback()
     body = {
         "status": status,
         "error": HTTP_STATUS_CODES.get(status, "Error"),

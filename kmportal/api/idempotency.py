@@ -16,6 +16,7 @@ answer back, replayed with `Idempotent-Replayed: true`, with no second effect:
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from datetime import timedelta
 
@@ -28,6 +29,8 @@ from kmportal.api.models import IdempotentRequest
 from kmportal.concurrency import is_unique_violation
 from kmportal.extensions import db
 from kmportal.tokens.models import as_utc, now_utc
+
+log = logging.getLogger(__name__)
 
 HEADER = "Idempotency-Key"
 KEY = re.compile(r"[\x21-\x7e]{1,200}")  # visible ASCII
@@ -111,6 +114,15 @@ def remember(response):
     row_id = g.pop("idempotent_request_id", None)
     if row_id is None:
         return response
+    try:
+        _settle(row_id, response)
+    except sa.exc.SQLAlchemyError:  # the database went away: the claim lapses (ABANDONED)
+        log.exception("Could not settle the idempotency key of request %s", row_id)
+        db.session.rollback()
+    return response
+
+
+def _settle(row_id: int, response) -> None:
     db.session.rollback()  # whatever the operation left: its own work is committed or not
     table = IdempotentRequest.__table__
     if 200 <= response.status_code < 300:
@@ -126,7 +138,6 @@ def remember(response):
     else:
         db.session.execute(table.delete().where(table.c.id == row_id))
     db.session.commit()
-    return response
 
 
 def _fingerprint() -> str:

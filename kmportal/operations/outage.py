@@ -46,7 +46,11 @@ def database_unavailable(error: Exception):
     # the same for everyone, so it sees an anonymous reader.
     g._login_user = AnonymousUserMixin()
     retry_after = str(current_app.config["OUTAGE_RETRY_AFTER"])
-    if _wants_json():
+    if request.path.startswith("/api/"):  # the API's one error shape
+        from kmportal.api.errors import error_response
+
+        response = error_response(503, rollback=False)
+    elif _wants_json():
         response = jsonify(status="unavailable", reason="database")
     else:
         response = current_app.make_response(render_template("errors/unavailable.html"))
