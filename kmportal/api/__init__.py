@@ -11,13 +11,19 @@ from __future__ import annotations
 
 from flask import Flask, request
 
-from kmportal.api import errors, identity
+from kmportal.api import errors, idempotency, identity
 from kmportal.api.spec import PortalApi
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# A write's body is JSON; files (the import) come as multipart/form-data.
+BODY_TYPES = frozenset({"application/json", "multipart/form-data"})
 
 BLUEPRINTS = (
     "kmportal.api.me",
     "kmportal.api.reference",
     "kmportal.api.practices",
+    "kmportal.api.importing",
+    "kmportal.api.needs",
     "kmportal.api.transfers",
 )
 
@@ -29,6 +35,8 @@ def init_app(app: Flask) -> None:
 
     for key, value in PortalApi.CONFIG.items():
         app.config.setdefault(key, value)
+    from kmportal.api import models  # noqa: F401
+
     api = PortalApi(app)
     for name in BLUEPRINTS:
         blueprint = importlib.import_module(name).blp
@@ -41,16 +49,30 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def identify_api_caller():
-        if errors.is_api_request():
-            return identity.identify()
-        return None
+        if not errors.is_api_request():
+            return None
+        return identity.identify() or _refuse_unreadable_body() or idempotency.claim()
 
     @app.after_request
     def api_headers(response):
         if errors.is_api_request():
+            idempotency.remember(response)
             identity.rate_headers(response)
             response.vary.update(("Authorization", "Cookie", "Accept-Language"))
             if request.method == "GET" and "Cache-Control" not in response.headers:
                 # Each reader sees their own records: revalidate with the ETag every time.
                 response.headers["Cache-Control"] = "private, no-cache"
         return response
+
+
+def _refuse_unreadable_body():
+    """415 for a write whose body is neither JSON nor a form with files (text/plain, XML…):
+    it would otherwise read as no fields at all."""
+    if request.method not in WRITE_METHODS:
+        return None
+    if not request.content_length and not request.headers.get("Transfer-Encoding"):
+        return None  # no body: a step such as submit
+    mimetype = request.mimetype
+    if mimetype in BODY_TYPES or mimetype.endswith("+json"):
+        return None
+    return errors.error_response(415)

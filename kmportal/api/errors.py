@@ -36,9 +36,9 @@ MESSAGES = {
     413: _l("The request is too large."),
     415: _l("Send the body as JSON (Content-Type: application/json)."),
     422: _l("Some values were refused: see errors."),
-    428: _l("This request needs an If-Match header."),
     429: _l("Too many requests with this token: wait and try again."),
     500: _l("Something went wrong on the portal's side; nothing was changed."),
+    503: _l("The portal's database cannot be reached just now: try again in a minute."),
 }
 
 # marshmallow's and webargs' own sentences, in the reader's language.
@@ -90,9 +90,12 @@ def error_response(
     message: Any = None,
     errors: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
+    rollback: bool = True,
 ):
-    """The JSON error response; the session's pending changes are dropped first."""
-    db.session.rollback()
+    """The JSON error response; the session's pending changes are dropped first (unless the
+    caller already left a session whose connection is gone: the outage page)."""
+    if rollback:
+        db.session.rollback()
     body = {
         "status": status,
         "error": HTTP_STATUS_CODES.get(status, "Error"),
@@ -137,7 +140,12 @@ def _flatten(messages: Any, prefix: str = "") -> dict[str, str]:
     {"title": "…", "arguments.relevance": "…"}: the location is dropped (each operation
     reads its fields from one place), the first message of a field is kept."""
     flat: dict[str, str] = {}
-    if isinstance(messages, dict):
+    if isinstance(messages, dict) and prefix and messages and set(messages) <= {"key", "value"}:
+        # a Dict field's entry: {"relevance": {"value": [...]}} names "arguments.relevance"
+        for part in ("key", "value"):
+            if part in messages:
+                flat.update(_flatten(messages[part], prefix))
+    elif isinstance(messages, dict):
         for key, value in messages.items():
             if not prefix and key in ("json", "query", "form", "files", "headers", "view_args"):
                 flat.update(_flatten(value, ""))

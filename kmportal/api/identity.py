@@ -13,15 +13,11 @@
 
 from __future__ import annotations
 
-import math
-from datetime import datetime
-
 from flask import current_app, g, request
 from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin, current_user
 
 from kmportal.api import errors
-from kmportal.audit.models import utcnow
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 DEFAULT_LIMIT_PER_MINUTE = 120
@@ -56,7 +52,9 @@ def _by_token(header: str):
     window = tokens.spend(token, limit_per_minute())
     g.api_token, g.api_rate = token, window
     if not window.allowed:
-        return errors.error_response(429, headers={"Retry-After": str(_seconds_left(window))})
+        return errors.error_response(
+            429, headers={"Retry-After": str(max(1, window.seconds_to_reset()))}
+        )
     if request.method not in SAFE_METHODS and not tokens.may_write(token):
         return errors.error_response(
             403,
@@ -79,17 +77,12 @@ def rate_headers(response):
     if window is not None:
         response.headers["RateLimit-Limit"] = str(window.limit)
         response.headers["RateLimit-Remaining"] = str(max(window.remaining, 0))
-        response.headers["RateLimit-Reset"] = str(_seconds_left(window))
+        response.headers["RateLimit-Reset"] = str(max(1, window.seconds_to_reset()))
     return response
 
 
 def limit_per_minute() -> int:
     return int(current_app.config.get("API_RATE_LIMIT_PER_MINUTE", DEFAULT_LIMIT_PER_MINUTE))
-
-
-def _seconds_left(window) -> int:
-    now = datetime.now(window.reset_at.tzinfo) if window.reset_at.tzinfo else utcnow()
-    return max(1, math.ceil((window.reset_at - now).total_seconds()))
 
 
 def user():

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from kmportal.api import identity
-from kmportal.api.schemas.common import CountryRef
+from kmportal.api.schemas.common import CountryRef, UtcDateTime
 from kmportal.api.spec import READ_SECURITY
 from kmportal.auth.models import Role
 from kmportal.errors import DomainError
@@ -24,9 +24,9 @@ class TokenInfo(Schema):
     name = fields.String(required=True)
     scope = fields.String(required=True, metadata={"enum": ["read", "write"]})
     prefix = fields.String(required=True, metadata={"description": "Its first characters."})
-    created_at = fields.DateTime(required=True)
-    expires_at = fields.DateTime(required=True)
-    last_used_at = fields.DateTime(allow_none=True)
+    created_at = UtcDateTime(required=True)
+    expires_at = UtcDateTime(required=True)
+    last_used_at = UtcDateTime(allow_none=True)
 
 
 class MeSchema(Schema):

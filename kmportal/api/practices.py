@@ -53,10 +53,13 @@ def search_practices(page: int, per_page: int, **args):
     the newest); `facets` count the matches per value of each filter."""
     request = SearchRequest.from_args(_search_args(page, args))
     results = search.search(identity.user(), request, per_page=per_page)
-    shown = results.page.page if results.page else 1
+    # The search page shows its last page for a page past the end; a list answers it empty,
+    # so that a client reading page after page stops there.
+    past_the_end = results.page is not None and results.page.page < page
+    items = [] if past_the_end else [summary(hit.practice) for hit in results.hits]
     body = envelope(
-        [summary(hit.practice) for hit in results.hits],
-        shown,
+        items,
+        page,
         per_page,
         results.total,
         facets=[

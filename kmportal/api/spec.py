@@ -8,6 +8,7 @@ one shape of kmportal/api/errors.py.
 
 from __future__ import annotations
 
+from apispec import BasePlugin
 from flask_smorest import Api
 
 from kmportal.api.schemas.common import ErrorSchema
@@ -17,6 +18,17 @@ BEARER = "bearerAuth"
 WRITE_SECURITY = [{BEARER: []}]
 #: Reads work anonymously, with a token, or with the browser's session.
 READ_SECURITY = [{}, {BEARER: []}]
+
+
+class IdempotencyKeyPlugin(BasePlugin):
+    """Documents the optional Idempotency-Key header on every POST and PATCH."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        from kmportal.api.idempotency import PARAMETER
+
+        for method in ("post", "patch"):
+            if method in (operations or {}):
+                operations[method].setdefault("parameters", []).append(dict(PARAMETER))
 
 
 class PortalApi(Api):
@@ -46,6 +58,7 @@ class PortalApi(Api):
         """Left to kmportal/web.py, which hands /api/ paths to kmportal/api/errors.py."""
 
     def init_app(self, app, *, spec_kwargs=None):
+        spec_kwargs = {"extra_plugins": [IdempotencyKeyPlugin()], **(spec_kwargs or {})}
         super().init_app(app, spec_kwargs=spec_kwargs)
         self.spec.components.security_scheme(
             BEARER,

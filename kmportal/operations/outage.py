@@ -46,7 +46,11 @@ def database_unavailable(error: Exception):
     # the same for everyone, so it sees an anonymous reader.
     g._login_user = AnonymousUserMixin()
     retry_after = str(current_app.config["OUTAGE_RETRY_AFTER"])
-    if _wants_json():
+    if request.path.startswith("/api/"):  # the API's one error shape
+        from kmportal.api.errors import error_response
+
+        response = error_response(503, rollback=False)
+    elif _wants_json():
         response = jsonify(status="unavailable", reason="database")
     else:
         response = current_app.make_response(render_template("errors/unavailable.html"))
@@ -73,7 +77,10 @@ def _wants_json() -> bool:
 def remember_user_language(response):
     """Keep the signed-in person's language in the session, for pages without the database.
 
-    Only looks at a user this request has already loaded: never loads one itself."""
+    Only looks at a user this request has already loaded: never loads one itself; an API
+    token's owner is not the browser's user (kmportal/api/identity.py), so not for them."""
+    if g.get("api_token") is not None:
+        return response
     user = g.get("_login_user")
     language = getattr(user, "language", None) if getattr(user, "is_authenticated", False) else None
     if language and session.get(USER_LANGUAGE_KEY) != language:

@@ -130,3 +130,18 @@ def test_after_sign_out_the_503_page_no_longer_uses_their_language(client, auth,
     with outage:
         response = client.get("/", headers={"Accept-Language": "fr"})
     assert HEADINGS["fr"] in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/practices", "/api/v1/countries", "/api/v1/me", "/api/v1/openapi.json"]
+)
+def test_the_api_answers_its_own_error_shape_during_an_outage(client, outage, path):
+    """A token is looked up in the database: even the document answers 503 with one."""
+    with outage:
+        response = client.get(
+            path, headers={"Accept-Language": "pt", "Authorization": "Bearer kmp_" + "a" * 43}
+        )
+    assert response.status_code == 503 and response.headers["Retry-After"]
+    body = response.get_json()
+    assert set(body) == {"status", "error", "message", "errors"} and body["status"] == 503
+    assert "banco de dados" in body["message"]

@@ -4,6 +4,7 @@ CSRF token, and N identical requests released together (threads and a barrier)."
 from __future__ import annotations
 
 import http.client
+import json
 import re
 import threading
 from urllib.parse import urlencode, urlsplit
@@ -87,3 +88,21 @@ def together(requests: list[tuple], method: str = "POST") -> list[tuple[int, str
     for thread in threads:
         thread.join(timeout=300)
     return results
+
+
+class ApiCaller(Person):
+    """A program with a bearer token: JSON bodies, no cookies, optional extra headers."""
+
+    def __init__(self, base_url: str, token: str, headers: dict[str, str] | None = None):
+        super().__init__(base_url)
+        self.headers = {"Authorization": f"Bearer {token}", **(headers or {})}
+
+    def send(self, connection, method: str, path: str, data=None, keep_cookies=False):
+        headers = dict(self.headers)
+        body = None
+        if data is not None:
+            body = json.dumps(data)
+            headers["Content-Type"] = "application/json"
+        connection.request(method, path, body, headers)
+        response = connection.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")

@@ -21,10 +21,11 @@ from kmportal import create_app
 from kmportal.auth.models import Role
 from kmportal.extensions import db
 from kmportal.reference import loaders
+from kmportal.tokens import service as tokens
 from kmportal.transfers import trainings
 from tests.conftest import PASSWORD, base_config, make_user
 from tests.factories import PracticeFactory
-from tests.slow.http_client import Person, together
+from tests.slow.http_client import ApiCaller, Person, together
 from tests.test_practice_pages import form_data
 from tests.transfers.factories import DATES, TransferFactory, transfer_values
 
@@ -65,6 +66,8 @@ def seed(config: dict) -> dict:
             "publish": practices.make(focal_br, "submitted").id,
             "edit": practices.make(focal_br, "published").id,
             "training": training.id,
+            "api_submit": practices.make(focal_br, "draft").id,
+            "token": tokens.create_token(focal_br, "races", "write")[1],
         }
         db.engine.dispose()
     return ids
@@ -140,6 +143,7 @@ def _wait_until_serving(url: str, server, log: Path) -> None:
 
 def test_identical_requests_released_together_have_one_effect(portal):
     url, ids, engine, config = portal
+    ids["url"] = url
     people = {
         name: Person(url).sign_in(f"{name.replace('_', '.')}@example.org", PASSWORD)
         for name in ("secretariat", "focal_br", "focal_co")
@@ -311,6 +315,35 @@ def invite_the_same_address(people, ids, database):
     return check("invite", results, {200: 1}, {"accounts": (accounts, 1)})
 
 
+def create_through_the_api_with_one_key(people, ids, database):
+    """A script retrying one create: the same Idempotency-Key, one practice; the copies
+    that arrive while the first runs are 409, those after it its answer replayed."""
+    from tests.factories import practice_values
+
+    caller = ApiCaller(ids["url"], ids["token"], {"Idempotency-Key": "create-once"})
+    title = "Criada uma vez só pela API"
+    body = practice_values(title=title, tags=["api"])
+    results = together([(caller, "/api/v1/practices", body)] * N)
+    statuses = [status for status, _ in results]
+    created = database.value("SELECT count(*) FROM practice WHERE title = :t", t=title)
+    problems = check("api create", results, {}, {"practices": (created, 1)})
+    if set(statuses) - {201, 409} or 201 not in statuses:
+        problems.append(f"api create: statuses {sorted(statuses)}")
+    return problems
+
+
+def submit_through_the_api(people, ids, database):
+    practice = ids["api_submit"]
+    caller = ApiCaller(ids["url"], ids["token"])
+    results = together([(caller, f"/api/v1/practices/{practice}/submit", None)] * N)
+    return check(
+        "api submit",
+        results,
+        {200: 1, 409: N - 1},
+        {"submissions": (database.events("practice.submit", practice), 1)},
+    )
+
+
 ACTIONS = (
     complete_a_transfer,
     publish_a_practice,
@@ -319,4 +352,6 @@ ACTIONS = (
     confirm_both_sides_together,
     join_a_training,
     invite_the_same_address,
+    create_through_the_api_with_one_key,
+    submit_through_the_api,
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 
 from marshmallow import RAISE, Schema, fields, validate
 
@@ -11,22 +11,21 @@ DEFAULT_PER_PAGE = 20
 MAX_PAGE = 10_000
 
 
+class UtcDateTime(fields.DateTime):
+    """An RFC 3339 date-time with its offset: the database's naive times are UTC."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if isinstance(value, datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
 class StrictSchema(Schema):
     """Unknown fields are refused (422, keyed by the field), never silently dropped."""
 
     class Meta:
         unknown = RAISE
         ordered = True
-
-
-class UtcDateTime(fields.DateTime):
-    """A moment the portal stores as naive UTC (audit.models.utcnow), written with its
-    offset (2016-03-15T10:00:00+00:00) as RFC 3339's date-time requires."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return super()._serialize(value, attr, obj, **kwargs)
 
 
 class ErrorSchema(Schema):

@@ -11,6 +11,7 @@ from kmportal.api.schemas.common import (
     NextStepSchema,
     PageArgs,
     StrictSchema,
+    UtcDateTime,
     page_of,
 )
 from kmportal.languages import LANGUAGES
@@ -53,8 +54,8 @@ class PracticeSummary(Schema):
     period_end = fields.Integer(allow_none=True, required=True)
     institution = fields.String(required=True)
     is_demo = fields.Boolean(required=True)
-    published_at = fields.DateTime(allow_none=True, required=True)
-    updated_at = fields.DateTime(required=True)
+    published_at = UtcDateTime(allow_none=True, required=True)
+    updated_at = UtcDateTime(required=True)
 
 
 class CriterionLine(Schema):
@@ -73,7 +74,7 @@ class CriterionLine(Schema):
 
 class PendingEditRef(Schema):
     id = fields.Integer(required=True)
-    created_at = fields.DateTime(required=True)
+    created_at = UtcDateTime(required=True)
 
 
 class PracticeDetail(PracticeSummary):

@@ -70,6 +70,7 @@ def import_practices(
     try:
         if fmt is None:
             raise ImportFileError(_l("Use a CSV, XLSX or JSON file."))
+        _check_whole_file(stream, fmt, options)
         records = readers.read(stream, fmt, options.encoding, options.limits)
         words = vocabulary.build()
         with practices.batch():
@@ -84,6 +85,19 @@ def import_practices(
         report.error_row = getattr(error, "row", None)
         report.committed = False
     return report
+
+
+def _check_whole_file(stream: BinaryIO, fmt: str, options: ImportOptions) -> None:
+    """Read a file that can be read twice (an upload, a file on disk) once without importing
+    it: too many rows, too many bytes, a wrong encoding or a broken header are refused in
+    about a second, before the first row is imported, rather than after minutes of rows
+    that would then be rolled back."""
+    if not (hasattr(stream, "seekable") and stream.seekable()):
+        return
+    start = stream.tell()
+    for _record in readers.read(stream, fmt, options.encoding, options.limits):
+        pass
+    stream.seek(start)
 
 
 def _open(user) -> AuditEvent:
