@@ -341,9 +341,9 @@ def confirm_transfer(values: dict, transfer_id: int):
 def record_follow_up(values: dict, transfer_id: int):
     """Record a follow-up once the exchange has started: it answers the due follow-up named
     by `due_id`, else the earliest one due; a next step with its due date becomes the next
-    follow-up due. Send `due_id` (from the transfer's `follow_ups`): a repeated request is
-    then refused, where without it a second one answers the next follow-up due. Evidence
-    files are attached on the transfer's page."""
+    follow-up due. Send `due_id` (from the transfer's `follow_ups`) or an Idempotency-Key:
+    a repeated request is then refused or replayed, where without either a second one
+    answers the next follow-up due. Evidence files are attached on the transfer's page."""
     user = identity.user()
     transfer = service.get_transfer(user, transfer_id, "follow_up")
     followups.refuse_unless_followable(transfer)
