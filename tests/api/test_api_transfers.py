@@ -510,6 +510,24 @@ def test_recording_a_due_follow_up(client, bearer, transfers, focal_co):
     assert (rows(FollowUp), events()) == before
 
 
+def test_a_follow_up_retried_with_its_idempotency_key_is_recorded_once(
+    client, bearer, transfers, focal_co
+):
+    transfer = transfers.make("transferred")
+    headers = {**bearer(focal_co), "Idempotency-Key": "follow-up-2016-09-20"}
+    path = f"/transfers/{transfer.id}/follow-ups"
+    first = send(client, "POST", path, follow_up_body(), headers)
+    assert first.status_code == 201
+    before = (rows(FollowUp), events())
+    again = send(client, "POST", path, follow_up_body(), headers)
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json() == first.get_json()
+    assert (rows(FollowUp), events()) == before
+    db.session.expire_all()
+    done = [f for f in db.session.get(Transfer, transfer.id).follow_ups if f.done_on]
+    assert len(done) == 1
+
+
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
