@@ -215,7 +215,9 @@ class ImportRefused(ErrorSchema):
 )
 @blp.doc(security=WRITE_SECURITY)
 def import_file(files: dict, **args):
-    """Import practices from a file (multipart/form-data, part `file`), as the caller: a
+    """Import practices from a CSV, XLSX or JSON file.
+
+    Import practices from a file (multipart/form-data, part `file`), as the caller: a
     focal point's rows become drafts of its own country, the secretariat's rows with all
     seven criteria scores are published, a row whose external id was imported before
     updates that practice. All or nothing unless skip_bad_rows; a dry run writes nothing

@@ -50,7 +50,9 @@ STEPS = ("edit", "express_interest")
 @blp.response(200, NeedPage)
 @blp.doc(security=READ_SECURITY)
 def list_needs(page: int, per_page: int, **filters):
-    """The needs this reader may read, with the needs page's filters; the most recently
+    """The needs this reader may read.
+
+    The needs this reader may read, with the needs page's filters; the most recently
     changed first (then by id, newest first)."""
     found = needs.list_needs(identity.user(), needs.NeedFilters.from_args(filters), limit=None)
     shown, total = paged_list(found, page, per_page)
@@ -63,7 +65,9 @@ def list_needs(page: int, per_page: int, **filters):
 @blp.response(200, NeedDetail)
 @blp.doc(security=READ_SECURITY)
 def get_need(need_id: int):
-    """One need, as its page shows it to this reader: the transfers started from it and
+    """One need, as its page shows it to this reader.
+
+    One need, as its page shows it to this reader: the transfers started from it and
     what this reader may do (a draft is found only by its country and the secretariat)."""
     user = identity.user()
     return detail(user, needs.get_need(user, need_id))
@@ -74,7 +78,9 @@ def get_need(need_id: int):
 @blp.response(200, SuggestionList)
 @blp.doc(security=READ_SECURITY)
 def get_suggestions(need_id: int):
-    """Published practices of other countries that may meet the need, best first (at most
+    """Practices of other countries that may meet the need.
+
+    Published practices of other countries that may meet the need, best first (at most
     ten), each with why it is suggested and the transfer it became, if any."""
     user = identity.user()
     need = needs.get_need(user, need_id)
@@ -173,7 +179,9 @@ def _suggestion(suggestion) -> dict:
 @blp.response(201, NeedDetail)
 @blp.doc(security=WRITE_SECURITY)
 def create_need(values: dict):
-    """Record a need: of the focal point's own country, or of any for the secretariat. The
+    """Record a country's need.
+
+    Record a need: of the focal point's own country, or of any for the secretariat. The
     country and the language default to the caller's, as on the form."""
     user = identity.user()
     defaults = {"country_code": user.country_code or "", "language": user.language}
@@ -187,7 +195,9 @@ def create_need(values: dict):
 @blp.response(200, NeedUpdateResult)
 @blp.doc(security=WRITE_SECURITY)
 def update_need(values: dict, need_id: int):
-    """Change some fields (the others stay); the same values change nothing (`unchanged`).
+    """Change some fields of a need.
+
+    Change some fields (the others stay); the same values change nothing (`unchanged`).
     A focal point cannot move a need to another country."""
     user = identity.user()
     need = needs.get_need(user, need_id, "edit")
@@ -206,7 +216,9 @@ def update_need(values: dict, need_id: int):
 )
 @blp.doc(security=WRITE_SECURITY)
 def express_interest(values: dict, need_id: int):
-    """The need's country asks for a suggested practice: a proposed transfer to the country
+    """Ask for a suggested practice: a proposed transfer.
+
+    The need's country asks for a suggested practice: a proposed transfer to the country
     with the experience, linked to the need. Asking again is idempotent (200, the same
     transfer); a practice no longer published, or of the need's own country, is refused
     (422)."""

@@ -47,9 +47,9 @@ blp = Blueprint(
 @blp.response(200, PracticePage)
 @blp.doc(security=READ_SECURITY)
 def search_practices(page: int, per_page: int, **args):
-    """Search the practices this reader may read, with the portal's ranking.
+    """Search the practices this reader may read.
 
-    Without `q`, the newest first. The order of a search is its ranking (relevance, then
+    The portal's ranking, filters and facet counts. Without `q`, the newest first. The order of a search is its ranking (relevance, then
     the newest); `facets` count the matches per value of each filter."""
     request = SearchRequest.from_args(_search_args(page, args))
     results = search.search(identity.user(), request, per_page=per_page)
@@ -94,8 +94,9 @@ def _search_args(page: int, args: dict) -> MultiDict:
 @blp.response(200, PracticeDetail)
 @blp.doc(security=READ_SECURITY)
 def get_practice(practice_id: int):
-    """One practice, as its page shows it to this reader (scores, return comment, pending
-    change and next steps only where the page shows them)."""
+    """One practice, as its page shows it to this reader.
+
+    Scores, return comment, pending change and next steps only where the page shows them."""
     user = identity.user()
     practice = practices.get_practice(user, practice_id)
     return detail(reading.practice_view(user, practice, with_history=False))
@@ -195,7 +196,9 @@ def _current(practice: Practice) -> dict:
 @blp.response(201, PracticeDetail)
 @blp.doc(security=WRITE_SECURITY)
 def create_practice(values: dict):
-    """A new draft: of the focal point's own country, or of any for the secretariat."""
+    """Create a draft practice.
+
+    A new draft: of the focal point's own country, or of any for the secretariat."""
     user = identity.user()
     with api_field_names():
         practice = practices.create_practice(user, values)
@@ -208,7 +211,9 @@ def create_practice(values: dict):
 @blp.response(200, UpdateResult)
 @blp.doc(security=WRITE_SECURITY)
 def update_practice(values: dict, practice_id: int):
-    """Change some fields (the others stay). A focal point's change to a published practice
+    """Change some fields of a practice.
+
+    Change some fields (the others stay). A focal point's change to a published practice
     is held for the secretariat's review (`held_for_review`); the same values change nothing
     (`unchanged`)."""
     user = identity.user()
@@ -230,7 +235,9 @@ def update_practice(values: dict, practice_id: int):
 @blp.response(200, PracticeDetail)
 @blp.doc(security=WRITE_SECURITY)
 def submit_practice(practice_id: int):
-    """Send a draft or returned practice to the secretariat (422 names what is missing;
+    """Send a practice to the secretariat for validation.
+
+    Send a draft or returned practice to the secretariat (422 names what is missing;
     a second submit is 409 and changes nothing)."""
     user = identity.user()
     practice = practices.get_practice(user, practice_id, "submit")
@@ -244,7 +251,9 @@ def submit_practice(practice_id: int):
 @blp.response(200, PracticeDetail)
 @blp.doc(security=WRITE_SECURITY)
 def validate_practice(decision: dict, practice_id: int):
-    """The secretariat publishes a submitted practice (every criterion scored 0–3) or
+    """Publish a submitted practice, or return it to its author.
+
+    The secretariat publishes a submitted practice (every criterion scored 0–3) or
     returns it to its author with a comment (and the scores given so far)."""
     user = identity.user()
     scores = {key: value for key, value in decision["scores"].items() if value is not None}

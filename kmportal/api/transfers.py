@@ -63,7 +63,9 @@ FOLLOW_UP_KINDS = ("follow_up", "due")
 @blp.response(200, TransferPage)
 @blp.doc(security=READ_SECURITY)
 def list_transfers(page: int, per_page: int, **args):
-    """The transfers with the list page's filters, the latest proposed first (then by id,
+    """The transfers, with the list page's filters.
+
+    The transfers with the list page's filters, the latest proposed first (then by id,
     descending). `actions` says what the list offers this reader."""
     user = identity.user()
     filters = queries.TransferFilters.from_args(MultiDict({k: str(v) for k, v in args.items()}))
@@ -85,7 +87,9 @@ def list_transfers(page: int, per_page: int, **args):
 @blp.response(200, TransferDetail)
 @blp.doc(security=READ_SECURITY)
 def get_transfer(transfer_id: int):
-    """One transfer as its page shows it to this reader: for everyone the record, its
+    """One transfer, as its page shows it to this reader.
+
+    One transfer as its page shows it to this reader: for everyone the record, its
     statuses, the confirmations' dates and who must do what next; for the Network (`full`)
     also the amounts, who confirmed and why, and the follow-ups."""
     user = identity.user()
@@ -98,7 +102,9 @@ def get_transfer(transfer_id: int):
 @blp.response(200, FollowUpPage)
 @blp.doc(security=READ_SECURITY)
 def list_follow_ups(page: int, per_page: int, transfer_id: int):
-    """The transfer's follow-ups, recorded and still due, in the order of its timeline (by
+    """A transfer's follow-ups, recorded and due.
+
+    The transfer's follow-ups, recorded and still due, in the order of its timeline (by
     date): for the Network only, as on the transfer's page."""
     user = identity.user()
     transfer = service.get_transfer(user, transfer_id, "read_full")
@@ -269,7 +275,9 @@ def _location(transfer: Transfer) -> dict[str, str]:
 @blp.response(201, TransferDetail)
 @blp.doc(security=WRITE_SECURITY)
 def propose_transfer(values: dict):
-    """Propose a transfer of a published practice: a focal point offers its country's
+    """Propose a transfer of a published practice.
+
+    Propose a transfer of a published practice: a focal point offers its country's
     practice or asks for another country's for its own; the secretariat records one between
     any two member countries. One live transfer of a practice to a country (422 on
     `recipient_code` for a second)."""
@@ -284,7 +292,9 @@ def propose_transfer(values: dict):
 @blp.response(200, TransferUpdateResult)
 @blp.doc(security=WRITE_SECURITY)
 def update_transfer(values: dict, transfer_id: int):
-    """Change some of the exchange's details (the others stay): modality, dates, funding,
+    """Change some details of a transfer.
+
+    Change some of the exchange's details (the others stay): modality, dates, funding,
     amounts, result. To remove an amount, send it and its currency as null. Once a country
     has confirmed, only the secretariat corrects what the counting rule reads; the same
     values change nothing (`unchanged`)."""
@@ -300,7 +310,9 @@ def update_transfer(values: dict, transfer_id: int):
 @blp.response(200, TransferDetail)
 @blp.doc(security=WRITE_SECURITY)
 def take_step(values: dict, transfer_id: int):
-    """Move the transfer one step along the workflow (agree, start, complete, adopt,
+    """Move a transfer one step along its workflow.
+
+    Move the transfer one step along the workflow (agree, start, complete, adopt,
     institutionalise, cancel), on the date it happened. A step the transfer's status does
     not allow, such as the same step a second time, is 409 and changes nothing."""
     user = identity.user()
@@ -324,7 +336,9 @@ def take_step(values: dict, transfer_id: int):
 @blp.response(201, TransferDetail)
 @blp.doc(security=WRITE_SECURITY)
 def confirm_transfer(values: dict, transfer_id: int):
-    """A country confirms that the exchange took place: its focal point for it, or the
+    """Confirm that the exchange took place.
+
+    A country confirms that the exchange took place: its focal point for it, or the
     secretariat on its behalf (`side` and a `note`). A country confirms once (409 after)."""
     user = identity.user()
     transfer = service.get_transfer(user, transfer_id, "confirm")
@@ -339,7 +353,9 @@ def confirm_transfer(values: dict, transfer_id: int):
 @blp.response(201, FollowUpSchema)
 @blp.doc(security=WRITE_SECURITY)
 def record_follow_up(values: dict, transfer_id: int):
-    """Record a follow-up once the exchange has started: it answers the due follow-up named
+    """Record a follow-up of a transfer.
+
+    Record a follow-up once the exchange has started: it answers the due follow-up named
     by `due_id`, else the earliest one due; a next step with its due date becomes the next
     follow-up due. Send `due_id` (from the transfer's `follow_ups`) or an Idempotency-Key:
     a repeated request is then refused or replayed, where without either a second one

@@ -171,3 +171,16 @@ def test_a_page_past_the_end_is_empty(client, practices, focal_br):
     practices.make(focal_br, "published")
     body = client.get("/api/v1/practices?page=7").get_json()
     assert body["items"] == [] and body["page"] == 7 and body["total"] == 1 and body["pages"] == 1
+
+
+def test_the_readme_lists_every_operation_of_the_document(client):
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `(GET|POST|PATCH|PUT|DELETE) (/[^`]*)` \|", readme, re.M))
+    spec = client.get("/api/v1/openapi.json").get_json()
+    documented = {
+        (method.upper(), path.removeprefix("/api/v1"))
+        for path, operations in spec["paths"].items()
+        for method in operations
+        if method != "parameters"
+    }
+    assert listed == documented
