@@ -9,10 +9,10 @@ from marshmallow import Schema, fields
 
 from kmportal.api import identity
 from kmportal.api.schemas.common import CountryRef, UtcDateTime
+from kmportal.api.shapes import country as country_ref
 from kmportal.api.spec import READ_SECURITY
 from kmportal.auth.models import Role
 from kmportal.errors import DomainError
-from kmportal.reference import country_name
 
 blp = Blueprint("Me", __name__, url_prefix="/api/v1", description="Who is asking.")
 
@@ -66,9 +66,7 @@ def me():
         "email": user.email,
         "role": user.role.value,
         "role_label": str(user.role.label),
-        "country": {"code": user.country_code, "name": country_name(user.country)}
-        if user.country_code
-        else None,
+        "country": country_ref(user.country),
         "language": user.language,
         "token": None
         if token is None

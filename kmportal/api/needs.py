@@ -20,12 +20,13 @@ from kmportal.api.schemas.needs import (
     NeedUpdateResult,
     SuggestionList,
 )
+from kmportal.api.shapes import country as country_ref
+from kmportal.api.shapes import labelled
 from kmportal.api.spec import READ_SECURITY, WRITE_SECURITY
 from kmportal.needs import service as needs
 from kmportal.needs.models import Need
 from kmportal.needs.permissions import can
 from kmportal.practices.enums import Sector, StrategicOutcome
-from kmportal.reference import country_name
 from kmportal.transfers.models import Transfer
 from kmportal.transfers.queries import shown_practice
 
@@ -90,12 +91,6 @@ def get_suggestions(need_id: int):
     }
 
 
-def _labelled(member) -> dict | None:
-    if member is None:
-        return None
-    return {"code": member.value, "label": str(member.label)}
-
-
 def summary(need: Need) -> dict:
     return {
         "id": need.id,
@@ -103,14 +98,14 @@ def summary(need: Need) -> dict:
         "title": need.title,
         "description": need.description,
         "language": need.language,
-        "country": {"code": need.country_code, "name": country_name(need.country)},
-        "theme": _labelled(need.theme),
-        "sectors": [_labelled(Sector(value)) for value in need.sectors],
+        "country": country_ref(need.country),
+        "theme": labelled(need.theme),
+        "sectors": [labelled(Sector(value)) for value in need.sectors],
         "population": need.population or "",
-        "outcome": _labelled(StrategicOutcome(need.outcome)) if need.outcome else None,
-        "urgency": _labelled(need.urgency),
-        "funding_mode": _labelled(need.funding_mode),
-        "status": _labelled(need.status),
+        "outcome": labelled(StrategicOutcome(need.outcome)) if need.outcome else None,
+        "urgency": labelled(need.urgency),
+        "funding_mode": labelled(need.funding_mode),
+        "status": labelled(need.status),
         "is_demo": bool(need.is_demo),
         "created_at": need.created_at,
         "updated_at": need.updated_at,
@@ -131,7 +126,7 @@ def _transfer_ref(transfer: Transfer) -> dict:
     return {
         "id": transfer.id,
         "url": url_for("transfers.detail", transfer_id=transfer.id, _external=True),
-        "status": _labelled(transfer.status),
+        "status": labelled(transfer.status),
     }
 
 
@@ -140,7 +135,7 @@ def _need_transfer(user, transfer: Transfer) -> dict:
     return {
         **_transfer_ref(transfer),
         "practice": {"id": shown.id, "title": str(shown.title), "readable": shown.readable},
-        "provider": {"code": transfer.provider_code, "name": country_name(transfer.provider)},
+        "provider": country_ref(transfer.provider),
     }
 
 
@@ -162,7 +157,7 @@ def _suggestion(suggestion) -> dict:
             "title": practice.title,
             "summary": practice.summary,
             "language": practice.language,
-            "country": {"code": practice.country_code, "name": country_name(practice.country)},
+            "country": country_ref(practice.country),
         },
         "score": round(float(suggestion.score), 6),
         "concepts": [str(concept) for concept in suggestion.concepts],

@@ -19,13 +19,15 @@ from kmportal.api.schemas.practices import (
     UpdateResult,
     ValidationInput,
 )
+from kmportal.api.shapes import country as country_ref
+from kmportal.api.shapes import labelled
 from kmportal.api.spec import READ_SECURITY, WRITE_SECURITY
 from kmportal.errors import ValidationError
 from kmportal.practices import reading
 from kmportal.practices import service as practices
 from kmportal.practices.enums import Actor, Criterion, Sector, StrategicOutcome
 from kmportal.practices.models import Practice
-from kmportal.reference import country_name, plan_text
+from kmportal.reference import plan_text
 from kmportal.search import service as search
 from kmportal.search.facets import SearchRequest
 from kmportal.search.schema import FACETS
@@ -49,8 +51,9 @@ blp = Blueprint(
 def search_practices(page: int, per_page: int, **args):
     """Search the practices this reader may read.
 
-    The portal's ranking, filters and facet counts. Without `q`, the newest first. The order of a search is its ranking (relevance, then
-    the newest); `facets` count the matches per value of each filter."""
+    The portal's ranking, filters and facet counts. Without `q`, the newest first. The
+    order of a search is its ranking (relevance, then the newest); `facets` count the
+    matches per value of each filter."""
     request = SearchRequest.from_args(_search_args(page, args))
     results = search.search(identity.user(), request, per_page=per_page)
     # The search page shows its last page for a page past the end; a list answers it empty,
@@ -102,25 +105,20 @@ def get_practice(practice_id: int):
     return detail(reading.practice_view(user, practice, with_history=False))
 
 
-def _labelled(enum, value) -> dict:
-    return {"code": value, "label": str(enum(value).label)}
-
-
 def summary(practice: Practice) -> dict:
-    label = practice.label
     return {
         "id": practice.id,
         "url": url_for("practices.detail", practice_id=practice.id, _external=True),
         "title": practice.title,
         "summary": practice.summary,
         "language": practice.language,
-        "country": {"code": practice.country_code, "name": country_name(practice.country)},
-        "theme": {"code": practice.theme.value, "label": str(practice.theme.label)},
-        "state": {"code": practice.state.value, "label": str(practice.state.label)},
-        "label": {"code": label.value, "label": str(label.label)} if label else None,
-        "sectors": [_labelled(Sector, v) for v in practice.sectors],
-        "outcomes": [_labelled(StrategicOutcome, v) for v in practice.outcomes],
-        "actors": [_labelled(Actor, v) for v in practice.actors],
+        "country": country_ref(practice.country),
+        "theme": labelled(practice.theme),
+        "state": labelled(practice.state),
+        "label": labelled(practice.label),
+        "sectors": [labelled(Sector(v)) for v in practice.sectors],
+        "outcomes": [labelled(StrategicOutcome(v)) for v in practice.outcomes],
+        "actors": [labelled(Actor(v)) for v in practice.actors],
         "languages": list(practice.languages),
         "tags": list(practice.tags),
         "sdg_87": bool(practice.sdg_87),

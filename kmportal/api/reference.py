@@ -9,10 +9,11 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from kmportal.api.schemas.common import CountryRef
+from kmportal.api.shapes import country as country_ref
 from kmportal.api.spec import READ_SECURITY
 from kmportal.errors import NotFound
 from kmportal.extensions import db
-from kmportal.reference import country_name, plan_text
+from kmportal.reference import plan_text
 from kmportal.reference import queries as reference
 from kmportal.reference.models import Plan, Target
 from kmportal.transfers.counting import counting_filter
@@ -118,8 +119,7 @@ class PlanList(Schema):
 
 def _country(country) -> dict:
     return {
-        "code": country.code,
-        "name": country_name(country),
+        **country_ref(country),
         "names": {lang: country.name(lang) for lang in ("es", "en", "pt", "fr")},
     }
 

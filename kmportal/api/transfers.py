@@ -30,9 +30,11 @@ from kmportal.api.schemas.transfers import (
     TransferUpdate,
     TransferUpdateResult,
 )
+from kmportal.api.shapes import country as country_ref
+from kmportal.api.shapes import labelled
 from kmportal.api.spec import READ_SECURITY, WRITE_SECURITY
 from kmportal.errors import NotFound, ValidationError
-from kmportal.reference import country_name, plan_text
+from kmportal.reference import plan_text
 from kmportal.reference import queries as reference
 from kmportal.transfers import confirmations, followups, proposals, queries, service, visibility
 from kmportal.transfers import data as transfer_data
@@ -120,18 +122,6 @@ def _follow_up_entries(view: visibility.TransferView) -> list:
     return [entry for entry in view.timeline if entry.kind in FOLLOW_UP_KINDS]
 
 
-def _labelled(member) -> dict | None:
-    if member is None:
-        return None
-    return {"code": member.value, "label": str(member.label)}
-
-
-def _country(country) -> dict | None:
-    if country is None:
-        return None
-    return {"code": country.code, "name": country_name(country)}
-
-
 def summary(user, transfer: Transfer, target, shown=None, counts=None) -> dict:
     shown = shown or queries.shown_practice(user, transfer.practice)
     result = transfer.result
@@ -147,13 +137,13 @@ def summary(user, transfer: Transfer, target, shown=None, counts=None) -> dict:
             if shown.readable
             else None,
         },
-        "provider": _country(transfer.provider),
-        "recipient": _country(transfer.recipient),
-        "origin": _labelled(transfer.origin),
-        "status": _labelled(transfer.status),
-        "modality": _labelled(transfer.modality),
+        "provider": country_ref(transfer.provider),
+        "recipient": country_ref(transfer.recipient),
+        "origin": labelled(transfer.origin),
+        "status": labelled(transfer.status),
+        "modality": labelled(transfer.modality),
         "partner_name": transfer.partner_name or "",
-        "funding_mode": _labelled(transfer.funding_mode),
+        "funding_mode": labelled(transfer.funding_mode),
         "third_party_name": transfer.third_party_name or "",
         "result": {
             "id": result.id,
@@ -194,7 +184,7 @@ def detail(user, transfer: Transfer) -> dict:
             {
                 "side": c.side.value,
                 "label": str(c.side.label),
-                "country": _country(c.country),
+                "country": country_ref(c.country),
                 "confirmed_on": c.confirmed_on,
                 "by": c.by,
                 "on_behalf": c.on_behalf,
@@ -209,7 +199,7 @@ def detail(user, transfer: Transfer) -> dict:
             "edit": actions.edit,
             "confirm": actions.confirm,
             "follow_up": actions.follow_up,
-            "confirm_with_complete": _country(actions.confirm_with_complete),
+            "confirm_with_complete": country_ref(actions.confirm_with_complete),
         },
         "next_step": next_step(user, view.next_step),
     }
@@ -223,7 +213,7 @@ def next_step(user, step: NextStep) -> dict:
         "text": Markup(sentence(step)).striptags(),
         "yours": _yours(user, step),
         "kind": step.kind,
-        "countries": [_country(country) for country in step.countries],
+        "countries": [country_ref(country) for country in step.countries],
         "due_on": step.on,
     }
 
@@ -245,7 +235,7 @@ def follow_up(entry: FollowUp, today: date) -> dict:
         "scheduled_months": entry.scheduled_months,
         "planned": entry.planned or "",
         "done_on": entry.done_on,
-        "stage": _labelled(entry.stage),
+        "stage": labelled(entry.stage),
         "summary": entry.summary or "",
         "next_step": entry.next_step or "",
         "next_due_on": entry.next_due_on,
@@ -412,7 +402,7 @@ def get_training(training_id: int):
     participants = None
     if can_training(user, "read_participants", training):
         participants = [
-            {"name": p.user.name, "country": _country(p.country)} for p in training.participants
+            {"name": p.user.name, "country": country_ref(p.country)} for p in training.participants
         ]
     return {
         **training_summary(training),
@@ -431,7 +421,7 @@ def training_summary(training: Training) -> dict:
         "url": url_for("trainings.detail", training_id=training.id, _external=True),
         "title": training.title,
         "provider": training.provider,
-        "modality": _labelled(training.modality),
+        "modality": labelled(training.modality),
         "starts_on": training.starts_on,
         "ends_on": training.ends_on,
         "hours": float(training.hours) if training.hours is not None else None,
