@@ -13,6 +13,7 @@ from kmportal.api.shapes import country as country_ref
 from kmportal.api.spec import READ_SECURITY
 from kmportal.errors import NotFound
 from kmportal.extensions import db
+from kmportal.languages import LANGUAGES
 from kmportal.reference import plan_text
 from kmportal.reference import queries as reference
 from kmportal.reference.models import Plan, Target
@@ -120,7 +121,7 @@ class PlanList(Schema):
 def _country(country) -> dict:
     return {
         **country_ref(country),
-        "names": {lang: country.name(lang) for lang in ("es", "en", "pt", "fr")},
+        "names": {lang: country.name(lang) for lang in LANGUAGES},
     }
 
 

@@ -49,6 +49,7 @@ SIGNED_IN = [
     "/work",
     "/notifications",
     "/account/notifications",
+    "/account/tokens",
     "/transfers/follow-ups",
     "/practices/new",
     "/transfers/new",
