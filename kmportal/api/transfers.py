@@ -41,7 +41,7 @@ from kmportal.transfers import data as transfer_data
 from kmportal.transfers import trainings as training_service
 from kmportal.transfers.counting import counts_toward_target
 from kmportal.transfers.models import FollowUp, Training, Transfer
-from kmportal.transfers.next_step import CANCELLED, DONE, NextStep
+from kmportal.transfers.next_step import NextStep, is_theirs
 from kmportal.transfers.permissions import can, can_training
 
 blp = Blueprint(
@@ -206,24 +206,16 @@ def detail(user, transfer: Transfer) -> dict:
 
 
 def next_step(user, step: NextStep) -> dict:
-    """The page's sentence (transfers/_macros.html), as text; `yours` when the reader is a
-    focal point of a country it names (or the secretariat, when it names none)."""
+    """The page's sentence (transfers/_macros.html), as text; `yours` by the service's
+    rule (next_step.is_theirs)."""
     sentence = get_template_attribute("transfers/_macros.html", "next_step_sentence")
     return {
         "text": Markup(sentence(step)).striptags(),
-        "yours": _yours(user, step),
+        "yours": is_theirs(user, step),
         "kind": step.kind,
         "countries": [country_ref(country) for country in step.countries],
         "due_on": step.on,
     }
-
-
-def _yours(user, step: NextStep) -> bool:
-    if not user.is_authenticated or step.kind in (DONE, CANCELLED):
-        return False
-    if not step.countries:
-        return user.is_secretariat
-    return any(user.is_focal_point_of(country.code) for country in step.countries)
 
 
 def follow_up(entry: FollowUp, today: date) -> dict:

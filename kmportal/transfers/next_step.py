@@ -62,6 +62,16 @@ def _country(transfer: Transfer, side: Side) -> Country:
     return transfer.provider if side is Side.PROVIDER else transfer.recipient
 
 
+def is_theirs(user, step: NextStep) -> bool:
+    """Whether the next step is this reader's to take: a focal point of a country it names,
+    or the secretariat when it names none (nothing is anyone's once done or cancelled)."""
+    if not getattr(user, "is_authenticated", False) or step.kind in (DONE, CANCELLED):
+        return False
+    if not step.countries:
+        return user.is_secretariat
+    return any(user.is_focal_point_of(country.code) for country in step.countries)
+
+
 def next_step(transfer: Transfer, today: date | None = None) -> NextStep:
     """Who must do what next: before the exchange, the next workflow step and the countries
     that may take it; once it has taken place, the countries that have not confirmed it yet,
