@@ -38,6 +38,13 @@ def test_the_document_is_openapi_31_generated_from_the_operations(client):
     assert not [p for p in root.glob("kmportal/**/openapi*.json")]
 
 
+def test_the_document_is_valid_openapi_31(client):
+    from openapi_spec_validator import validate
+    from openapi_spec_validator.validation import OpenAPIV31SpecValidator
+
+    validate(client.get("/api/v1/openapi.json").get_json(), cls=OpenAPIV31SpecValidator)
+
+
 def test_the_docs_page_uses_vendored_assets_and_no_inline_script(client):
     response = client.get("/api/v1/docs")
     assert response.status_code == 200
