@@ -1,6 +1,7 @@
 """schemathesis against the app, for each role: every operation of the generated OpenAPI
-document, with generated valid and invalid input; no 5xx, and every response (status, content
-type, headers, body) matches the document.
+document, with generated valid and invalid input; no 5xx, every response (status, content
+type, headers, body) matches the document, invalid input is refused, a declared token is
+not ignored and an undocumented method is refused.
 
 Path ids are mostly generated, which finds nothing; half of them are replaced by the id of a
 record the role may or may not read, so that the 200 answers are checked too."""
@@ -14,10 +15,13 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import (
     content_type_conformance,
+    ignored_auth,
+    negative_data_rejection,
     not_a_server_error,
     response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
+    unsupported_method,
 )
 
 from kmportal.auth.models import Role
@@ -31,6 +35,9 @@ CHECKS = [
     content_type_conformance,
     response_headers_conformance,
     response_schema_conformance,
+    negative_data_rejection,
+    ignored_auth,
+    unsupported_method,
 ]
 
 
@@ -65,7 +72,7 @@ def _known_ids(case, ids: list[int]) -> None:
 
 
 SETTINGS = settings(
-    max_examples=12,
+    max_examples=40,
     derandomize=True,
     deadline=None,
     database=None,
