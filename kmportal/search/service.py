@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 from collections.abc import Callable
@@ -313,13 +314,34 @@ def _ranked_docs(reading, plan: QueryPlan, visible) -> tuple[list[int], set[int]
         return docs, set(docs)
     lexical_hits = ranking.lexical(searcher, plan, visible)
     complete = {hit.docnum for hit in lexical_hits if hit.missing == 0 and hit.every_clause}
-    semantic_hits: list[int] = []
-    if not plan.precise:
-        # Boolean logic (OR, NOT, -word, parentheses) is answered by the words alone: a
-        # practice near in meaning may hold what the person asked to leave out.
-        semantic_hits = semantic.neighbours_of_text(reading, plan.semantic_text, visible)
+    semantic_hits = _semantic_hits(reading, plan, visible)
     same_language = reading.docs("written", plan.language) if plan.language else frozenset()
     return ranking.fuse(lexical_hits, semantic_hits, same_language), complete
+
+
+def _semantic_hits(reading, plan: QueryPlan, visible) -> list[int]:
+    """The practices nearest in meaning to what each side asks for, best first: sides joined
+    by OR are near different things ("domesticité OR rue"), so each is encoded on its own
+    and their neighbours taken in turn; what a side leaves out (the word typed, and the
+    concept's labels in the other languages) never comes back through its neighbours."""
+    found: list[list[int]] = []
+    for side in plan.sides:
+        if not side.clauses or not side.semantic_text.strip():
+            continue
+        near = semantic.neighbours_of_text(reading, side.semantic_text, visible)
+        if side.excluded and near:
+            left_out = set(reading.searcher.docs_for_query(wq.Or(side.excluded)))
+            near = [docnum for docnum in near if docnum not in left_out]
+        found.append(near)
+    return _in_turn(found)
+
+
+def _in_turn(lists: list[list[int]]) -> list[int]:
+    """One list out of several ranked ones: their firsts, then their seconds, and so on."""
+    merged: dict[int, None] = {}
+    for row in itertools.zip_longest(*lists):
+        merged.update((docnum, None) for docnum in row if docnum is not None)
+    return list(merged)
 
 
 def _by_date(searcher, ranked) -> list[int]:
