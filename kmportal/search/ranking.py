@@ -17,7 +17,7 @@ judged set (tests/search/relevance/, bench/relevance.py; grid in the README).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from whoosh import query as wq
@@ -116,15 +116,21 @@ def fuse(
     lexical_hits: list[Ranked],
     semantic_hits: list[int],
     same_language: frozenset[int] = frozenset(),
+    semantic_lists: Sequence[list[int]] | None = None,
 ) -> list[int]:
     """One order out of both legs (document numbers, best first); `same_language` holds the
-    documents written in the query's language."""
+    documents written in the query's language. The semantic leg is one list of neighbours,
+    or one per side of an OR (`semantic_lists`, instead of `semantic_hits`): the sides share
+    the leg's weight, so it weighs as much in the order whatever the number of sides."""
     fused: dict[int, float] = {}
     for rank, hit in enumerate(lexical_hits, start=1):
         bonus = COMPLETE_MATCH_BONUS if hit.missing == 0 else 0.0
         fused[hit.docnum] = LEXICAL_WEIGHT / (RRF_K + rank) + bonus
-    for rank, docnum in enumerate(semantic_hits, start=1):
-        fused[docnum] = fused.get(docnum, 0.0) + SEMANTIC_WEIGHT / (RRF_K + rank)
+    lists = [semantic_hits] if semantic_lists is None else list(semantic_lists)
+    for hits in lists:
+        weight = SEMANTIC_WEIGHT / len(lists)
+        for rank, docnum in enumerate(hits, start=1):
+            fused[docnum] = fused.get(docnum, 0.0) + weight / (RRF_K + rank)
     for docnum in fused.keys() & same_language:
         fused[docnum] += SAME_LANGUAGE_BONUS
     return sorted(fused, key=lambda docnum: (-fused[docnum], docnum))

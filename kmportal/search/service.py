@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import itertools
 import logging
 import threading
 from collections.abc import Callable
@@ -316,14 +315,15 @@ def _ranked_docs(reading, plan: QueryPlan, visible) -> tuple[list[int], set[int]
     complete = {hit.docnum for hit in lexical_hits if hit.missing == 0 and hit.every_clause}
     semantic_hits = _semantic_hits(reading, plan, visible)
     same_language = reading.docs("written", plan.language) if plan.language else frozenset()
-    return ranking.fuse(lexical_hits, semantic_hits, same_language), complete
+    order = ranking.fuse(lexical_hits, [], same_language, semantic_lists=semantic_hits)
+    return order, complete
 
 
-def _semantic_hits(reading, plan: QueryPlan, visible) -> list[int]:
-    """The practices nearest in meaning to what each side asks for, best first: sides joined
-    by OR are near different things ("domesticité OR rue"), so each is encoded on its own
-    and their neighbours taken in turn; what a side leaves out (the word typed, and the
-    concept's labels in the other languages) never comes back through its neighbours."""
+def _semantic_hits(reading, plan: QueryPlan, visible) -> list[list[int]]:
+    """For each side, the practices nearest in meaning to what it asks for, best first:
+    sides joined by OR are near different things ("domesticité OR rue"), so each is encoded
+    on its own; what a side leaves out (the word typed, and the concept's labels in the
+    other languages) never comes back through its neighbours."""
     found: list[list[int]] = []
     for side in plan.sides:
         if not side.clauses or not side.semantic_text.strip():
@@ -333,15 +333,7 @@ def _semantic_hits(reading, plan: QueryPlan, visible) -> list[int]:
             left_out = set(reading.searcher.docs_for_query(wq.Or(side.excluded)))
             near = [docnum for docnum in near if docnum not in left_out]
         found.append(near)
-    return _in_turn(found)
-
-
-def _in_turn(lists: list[list[int]]) -> list[int]:
-    """One list out of several ranked ones: their firsts, then their seconds, and so on."""
-    merged: dict[int, None] = {}
-    for row in itertools.zip_longest(*lists):
-        merged.update((docnum, None) for docnum in row if docnum is not None)
-    return list(merged)
+    return found
 
 
 def _by_date(searcher, ranked) -> list[int]:
