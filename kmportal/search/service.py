@@ -311,7 +311,8 @@ def _ranked_docs(reading, plan: QueryPlan, visible) -> tuple[list[int], set[int]
     if plan.is_empty:
         docs = _by_date(searcher, reading.all_docs() if visible is None else visible)
         return docs, set(docs)
-    lexical_hits = ranking.lexical(searcher, plan, visible)
+    written = {lang: reading.docs("written", lang) for lang in LANGUAGES}
+    lexical_hits = ranking.lexical(searcher, plan, visible, written)
     complete = {hit.docnum for hit in lexical_hits if hit.missing == 0 and hit.every_clause}
     semantic_hits = _semantic_hits(reading, plan, visible)
     same_language = reading.docs("written", plan.language) if plan.language else frozenset()
