@@ -235,6 +235,8 @@ class _Builder:
             query = self._item_query(item)
             if query is wq.NullQuery:
                 continue
+            if item.kind == "phrase" and not item.negated:
+                item, query = self._corrected_phrase(item, query)
             concept = self._whole_concept(item)
             if concept is not None and item.negated:
                 # An excluded concept is left out in every language (its translations are
@@ -298,11 +300,28 @@ class _Builder:
         """The run's words, corrected where needed, and the concepts they name. A word that
         is part of a concept's label as typed ("canne à sucre") is a known word, never a
         typo to correct, even when no practice uses it."""
-        typed = [item.text for item in run]
+        words = self._corrected_words([item.text for item in run])
+        find = self.thesaurus.find if self.thesaurus else (lambda _words: [])
+        return words, find([w.lower() for w in words])
+
+    def _corrected_words(self, typed: list[str]) -> list[str]:
         find = self.thesaurus.find if self.thesaurus else (lambda _words: [])
         named = {i for m in find([w.lower() for w in typed]) for i in range(m.first, m.last + 1)}
-        words = [w if i in named else self._corrected(w) for i, w in enumerate(typed)]
-        return words, find([w.lower() for w in words])
+        return [w if i in named else self._corrected(w) for i, w in enumerate(typed)]
+
+    def _corrected_phrase(self, item: _Item, query: wq.Query) -> tuple[_Item, wq.Query]:
+        """A quoted phrase with a word the index does not know ("trabjo infantil") is also
+        searched with its close spelling, in the same order, and offered as "Did you mean";
+        the corrected phrase is what names a concept."""
+        typed = _TOKEN.findall(item.text)
+        words = self._corrected_words(typed)
+        if words == typed:
+            return item, query
+        corrected = _Item("phrase", " ".join(words))
+        alternative = self._in_every_language(f'"{corrected.text}"', boost=CORRECTION_BOOST)
+        if alternative is wq.NullQuery:
+            return item, query
+        return corrected, wq.Or([query, alternative]).normalize()
 
     def _word_clause(self, typed: str, corrected: str) -> Clause | None:
         if typed.lower() in COMMON_WORDS or len(typed) < 2:
