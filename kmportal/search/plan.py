@@ -42,6 +42,9 @@ class Clause:
 class Side:
     clauses: list[Clause] = field(default_factory=list)
     excluded: list[wq.Query] = field(default_factory=list)
+    # What the side asks for in words (corrected, without what it leaves out): the text
+    # its semantic neighbours are found for.
+    semantic_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,20 @@ def _parse(tokens: list[str], pos: int = 0) -> tuple[list[list[_Item]], int]:
     return [side for side in sides if side], pos
 
 
+def _asked_for(items: list[_Item]) -> list[str]:
+    """The text of the words, phrases and groups a side asks for (not those it excludes)."""
+    texts: list[str] = []
+    for item in items:
+        if item.negated:
+            continue
+        if item.kind == "group":
+            for inner in item.sides:
+                texts.extend(_asked_for(inner))
+        else:
+            texts.append(item.text)
+    return texts
+
+
 # Building the plan -------------------------------------------------------------------------
 
 
@@ -185,7 +202,12 @@ class Planner:
         sides, _ = _parse(tokens)
         builder = _Builder(self, searcher, scope, plan, expand)
         plan.sides = [builder.side(items) for items in sides]
-        plan.language = builder.language([w.lower() for w in words])
+        for side, items in zip(plan.sides, sides, strict=True):
+            words = " ".join(_asked_for(items)).split()
+            side.semantic_text = " ".join(plan.corrections.get(w, w) for w in words)
+        # The words as corrected: a typo ("trabjo") is no word of any language, and the
+        # language of "trabajo infantil doméstico" is decided by "trabajo".
+        plan.language = builder.language([plan.corrections.get(w, w).lower() for w in words])
         plan.sides = [side for side in plan.sides if side.clauses or side.excluded]
         if plan.is_empty:
             plan.only_common_words = True
@@ -213,10 +235,16 @@ class _Builder:
             query = self._item_query(item)
             if query is wq.NullQuery:
                 continue
-            concept = None if item.negated else self._whole_concept(item)
-            if concept is not None:
-                # A quoted concept is matched as a phrase in any of its labels; an excluded
-                # word stays the word typed (a synonym is not what a person left out).
+            if item.kind == "phrase" and not item.negated:
+                item, query = self._corrected_phrase(item, query)
+            concept = self._whole_concept(item)
+            if concept is not None and item.negated:
+                # An excluded concept is left out in every language (its translations are
+                # what a person left out, in the practices of the other languages), but in
+                # its own language only as typed: a synonym is not what a person left out.
+                query = wq.Or([query, self._translations_query(concept)]).normalize()
+            elif concept is not None:
+                # A quoted concept is matched as a phrase in any of its labels.
                 query = wq.Or([query, self._labels_query(concept, item.text)]).normalize()
             if item.negated:
                 side.excluded.append(query)
@@ -272,11 +300,28 @@ class _Builder:
         """The run's words, corrected where needed, and the concepts they name. A word that
         is part of a concept's label as typed ("canne à sucre") is a known word, never a
         typo to correct, even when no practice uses it."""
-        typed = [item.text for item in run]
+        words = self._corrected_words([item.text for item in run])
+        find = self.thesaurus.find if self.thesaurus else (lambda _words: [])
+        return words, find([w.lower() for w in words])
+
+    def _corrected_words(self, typed: list[str]) -> list[str]:
         find = self.thesaurus.find if self.thesaurus else (lambda _words: [])
         named = {i for m in find([w.lower() for w in typed]) for i in range(m.first, m.last + 1)}
-        words = [w if i in named else self._corrected(w) for i, w in enumerate(typed)]
-        return words, find([w.lower() for w in words])
+        return [w if i in named else self._corrected(w) for i, w in enumerate(typed)]
+
+    def _corrected_phrase(self, item: _Item, query: wq.Query) -> tuple[_Item, wq.Query]:
+        """A quoted phrase with a word the index does not know ("trabjo infantil") is also
+        searched with its close spelling, in the same order, and offered as "Did you mean";
+        the corrected phrase is what names a concept."""
+        typed = _TOKEN.findall(item.text)
+        words = self._corrected_words(typed)
+        if words == typed:
+            return item, query
+        corrected = _Item("phrase", " ".join(words))
+        alternative = self._in_every_language(f'"{corrected.text}"', boost=CORRECTION_BOOST)
+        if alternative is wq.NullQuery:
+            return item, query
+        return corrected, wq.Or([query, alternative]).normalize()
 
     def _word_clause(self, typed: str, corrected: str) -> Clause | None:
         if typed.lower() in COMMON_WORDS or len(typed) < 2:
@@ -319,6 +364,20 @@ class _Builder:
         self.plan.expansions.append(Expansion(match.concept.id, typed, tuple(labels)))
         return wq.Or(alternatives).normalize() if alternatives else wq.NullQuery
 
+    def _translations_query(self, match) -> wq.Query:
+        """Every label of a matched concept in the other languages, each as a phrase in its
+        own language (not shown as an expansion: nothing is added to what is searched)."""
+        alternatives = []
+        for lang in LANGUAGES:
+            if lang == match.lang:
+                continue
+            for label in match.concept.labels[lang]:
+                source = f'"{label}"' if len(label.split()) > 1 else label
+                alternative = self._in_every_language(source, langs=(lang,))
+                if alternative is not wq.NullQuery:
+                    alternatives.append(alternative)
+        return wq.Or(alternatives).normalize() if alternatives else wq.NullQuery
+
     def _concept_clause(self, match, run: list[_Item], words: list[str]) -> Clause:
         span = range(match.first, match.last + 1)
         typed = " ".join(run[i].text for i in span)
@@ -326,7 +385,12 @@ class _Builder:
         own_query = wq.And([clause.query for clause in own if clause is not None]).normalize()
         matched = " ".join(words[i] for i in span).lower()
         labels = self._labels_query(match, matched)
-        alternatives = [q for q in (own_query, labels) if q is not wq.NullQuery]
+        # The words in the order typed weigh as much again as the words anywhere: a
+        # practice about "trabajo infantil doméstico" comes before one that says "trabajo
+        # infantil" here and "doméstico" there (a proximity boost, as Lucene's phrase
+        # "should" clause); the label typed is the one _labels_query leaves out.
+        together = self._in_every_language(f'"{matched}"') if len(span) > 1 else wq.NullQuery
+        alternatives = [q for q in (own_query, together, labels) if q is not wq.NullQuery]
         return Clause(typed, wq.Or(alternatives).normalize(), concept=match.concept.id)
 
     def language(self, words: list[str]) -> str | None:

@@ -17,7 +17,7 @@ judged set (tests/search/relevance/, bench/relevance.py; grid in the README).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from whoosh import query as wq
@@ -56,15 +56,23 @@ class Ranked:
     every_clause: bool = True  # it matches the common clauses too (shown as a full match)
 
 
-def lexical(searcher, plan: QueryPlan, scope: Iterable[int] | None) -> list[Ranked]:
-    """Documents matching the plan within scope (None: every document), best first."""
+def lexical(
+    searcher,
+    plan: QueryPlan,
+    scope: Iterable[int] | None,
+    written: Mapping[str, frozenset[int]] | None = None,
+) -> list[Ranked]:
+    """Documents matching the plan within scope (None: every document), best first.
+    `written`: the documents written in each language, to weigh a clause by its rarity
+    among the documents of the languages it is found in (None: among all)."""
     allow = None if scope is None else set(scope)
     if allow is not None and not allow:
         return []  # Whoosh reads an empty filter as no filter: answer "nothing" ourselves
+    sizes = _language_sizes(written, allow)
     best: dict[int, tuple[int, float, bool]] = {}
     for side in plan.sides:
         excluded = _matching(searcher, side.excluded, allow)
-        for docnum, key in _side_keys(searcher, side, allow, excluded).items():
+        for docnum, key in _side_keys(searcher, side, allow, excluded, sizes).items():
             previous = best.get(docnum)
             if previous is None or (key[0], -key[1]) < (previous[0], -previous[1]):
                 best[docnum] = key
@@ -73,7 +81,29 @@ def lexical(searcher, plan: QueryPlan, scope: Iterable[int] | None) -> list[Rank
     return ranked
 
 
-def _side_keys(searcher, side, allow, excluded: set[int]) -> dict[int, tuple[int, float, bool]]:
+def _language_sizes(written, allow) -> list[tuple[frozenset[int], int]] | None:
+    """Each language's documents and how many of them are within scope."""
+    if not written:
+        return None
+    return [(docs, len(docs if allow is None else docs & allow)) for docs in written.values()]
+
+
+def _population(hits, sizes, total: int) -> int:
+    """How many documents a clause could have matched: those of the languages it is found
+    in. A word only one language uses ("agreement") is rare among all the practices because
+    the others are written in other languages, not because it is specific; among its own
+    language's practices it weighs what it means there. A concept's clause, expanded to
+    every language, is found in all of them and weighs among all the practices."""
+    if sizes is None:
+        return total
+    found = {docnum for _, docnum in hits}
+    population = sum(size for docs, size in sizes if not found.isdisjoint(docs))
+    return max(population, len(hits))
+
+
+def _side_keys(
+    searcher, side, allow, excluded: set[int], sizes=None
+) -> dict[int, tuple[int, float, bool]]:
     if not side.clauses:  # only exclusions ("-mining"): everything but them
         everything = allow if allow is not None else set(searcher.reader().all_doc_ids())
         return {docnum: (0, 0.0, True) for docnum in everything - excluded}
@@ -88,7 +118,7 @@ def _side_keys(searcher, side, allow, excluded: set[int]) -> dict[int, tuple[int
             continue
         # A clause weighs by how rare it is (a concept every practice names, such as child
         # labour, decides little), and a practice by how well it matches it among the rest.
-        weight = math.log(1 + total / len(hits))
+        weight = math.log(1 + _population(hits, sizes, total) / len(hits))
         best = hits[0][0] or 1.0
         for score, docnum in hits:
             matched[docnum] = matched.get(docnum, 0) + 1
@@ -116,15 +146,21 @@ def fuse(
     lexical_hits: list[Ranked],
     semantic_hits: list[int],
     same_language: frozenset[int] = frozenset(),
+    semantic_lists: Sequence[list[int]] | None = None,
 ) -> list[int]:
     """One order out of both legs (document numbers, best first); `same_language` holds the
-    documents written in the query's language."""
+    documents written in the query's language. The semantic leg is one list of neighbours,
+    or one per side of an OR (`semantic_lists`, instead of `semantic_hits`): the sides share
+    the leg's weight, so it weighs as much in the order whatever the number of sides."""
     fused: dict[int, float] = {}
     for rank, hit in enumerate(lexical_hits, start=1):
         bonus = COMPLETE_MATCH_BONUS if hit.missing == 0 else 0.0
         fused[hit.docnum] = LEXICAL_WEIGHT / (RRF_K + rank) + bonus
-    for rank, docnum in enumerate(semantic_hits, start=1):
-        fused[docnum] = fused.get(docnum, 0.0) + SEMANTIC_WEIGHT / (RRF_K + rank)
+    lists = [semantic_hits] if semantic_lists is None else list(semantic_lists)
+    for hits in lists:
+        weight = SEMANTIC_WEIGHT / len(lists)
+        for rank, docnum in enumerate(hits, start=1):
+            fused[docnum] = fused.get(docnum, 0.0) + weight / (RRF_K + rank)
     for docnum in fused.keys() & same_language:
         fused[docnum] += SAME_LANGUAGE_BONUS
     return sorted(fused, key=lambda docnum: (-fused[docnum], docnum))

@@ -27,7 +27,7 @@ FIELD_BOOSTS = {"title": 3.0, "summary": 2.0, "body": 1.0}
 FACETS = ("country", "theme", "sector", "outcome", "year", "language", "label")
 SPELLING_FIELD = "words"
 # Bumped whenever analysis or fields change: an index of another format is rebuilt.
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "3"
 
 # Letters NFKD does not decompose, folded the way people type them without a keyboard layout.
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "đ": "d", "ł": "l"})
@@ -82,8 +82,26 @@ def canonical_spelling(lang: str, word: str) -> str:
     return SPELLING_VARIANTS.get(lang, {}).get(word, word)
 
 
+def _plural_aware(lang: str, stem: Callable[[str], str]) -> Callable[[str, str], str]:
+    """The language's stemmer; in Portuguese also a short plural in -as, -es or -os that
+    Snowball leaves alone because the ending falls before its RV region ("ruas", "vias" stay
+    as written, so "situação de rua" never met "nas ruas"). `typed` is the word as written:
+    "três" is no plural. Plurals in -is are left alone: "pais" is also "país" unaccented."""
+
+    def stem_any(word: str, typed: str) -> str:
+        return stem(word)
+
+    def stem_pt(word: str, typed: str) -> str:
+        stemmed = stem(word)
+        if len(typed) >= 4 and stemmed == word and typed[-1] == "s" and typed[-2] in "aeo":
+            return stem(word[:-1])
+        return stemmed
+
+    return stem_pt if lang == "pt" else stem_any
+
+
 def _word_variants(lang: str) -> Callable[[str], tuple[str, str | None]]:
-    stem = stemmer_for_language(lang)
+    stem = _plural_aware(lang, stemmer_for_language(lang))
     spellings = SPELLING_VARIANTS.get(lang, {})
     folded_spellings = {fold(variant): canonical for variant, canonical in spellings.items()}
 
@@ -95,9 +113,9 @@ def _word_variants(lang: str) -> Callable[[str], tuple[str, str | None]]:
         # differently ("educacion" -> "educacion"). A document keeps both forms at the same
         # position, so either spelling of a query word finds it, and plurals still meet
         # their singulars through the first form.
-        accented = fold(stem(word))
+        accented = fold(stem(word, word))
         folded_word = fold(word)
-        plain = stem(folded_word) if folded_word != word else accented
+        plain = stem(folded_word, word) if folded_word != word else accented
         return accented, (plain if plain != accented else None)
 
     return variants

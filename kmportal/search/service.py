@@ -311,15 +311,30 @@ def _ranked_docs(reading, plan: QueryPlan, visible) -> tuple[list[int], set[int]
     if plan.is_empty:
         docs = _by_date(searcher, reading.all_docs() if visible is None else visible)
         return docs, set(docs)
-    lexical_hits = ranking.lexical(searcher, plan, visible)
+    written = {lang: reading.docs("written", lang) for lang in LANGUAGES}
+    lexical_hits = ranking.lexical(searcher, plan, visible, written)
     complete = {hit.docnum for hit in lexical_hits if hit.missing == 0 and hit.every_clause}
-    semantic_hits: list[int] = []
-    if not plan.precise:
-        # Boolean logic (OR, NOT, -word, parentheses) is answered by the words alone: a
-        # practice near in meaning may hold what the person asked to leave out.
-        semantic_hits = semantic.neighbours_of_text(reading, plan.semantic_text, visible)
+    semantic_hits = _semantic_hits(reading, plan, visible)
     same_language = reading.docs("written", plan.language) if plan.language else frozenset()
-    return ranking.fuse(lexical_hits, semantic_hits, same_language), complete
+    order = ranking.fuse(lexical_hits, [], same_language, semantic_lists=semantic_hits)
+    return order, complete
+
+
+def _semantic_hits(reading, plan: QueryPlan, visible) -> list[list[int]]:
+    """For each side, the practices nearest in meaning to what it asks for, best first:
+    sides joined by OR are near different things ("domesticité OR rue"), so each is encoded
+    on its own; what a side leaves out (the word typed, and the concept's labels in the
+    other languages) never comes back through its neighbours."""
+    found: list[list[int]] = []
+    for side in plan.sides:
+        if not side.clauses or not side.semantic_text.strip():
+            continue
+        near = semantic.neighbours_of_text(reading, side.semantic_text, visible)
+        if side.excluded and near:
+            left_out = set(reading.searcher.docs_for_query(wq.Or(side.excluded)))
+            near = [docnum for docnum in near if docnum not in left_out]
+        found.append(near)
+    return found
 
 
 def _by_date(searcher, ranked) -> list[int]:

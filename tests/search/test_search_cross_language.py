@@ -205,3 +205,51 @@ def test_a_swap_of_neighbouring_letters_is_one_edit():
     assert edit_distance("colehita", "colheita") == 1
     assert edit_distance("ruarles", "rurales") == 1
     assert edit_distance("ruxalxs", "rurales") == 2
+
+
+def test_an_excluded_concept_is_left_out_in_the_other_languages_too(practice, index):
+    shops = practice("CL", title="Inspección del trabajo en comercios", language="es")
+    practice("BO", title="Inspección del trabajo en la minería", language="es")
+    practice("GY", title="Labour inspection in mining camps", language="en")
+    english_shops = practice("TT", title="Labour inspection in shops", language="en")
+    # "minería" names the concept mining: its English label is left out as well.
+    ids = found(ANONYMOUS, "inspección del trabajo NOT minería")
+    assert set(ids) == {shops.id, english_shops.id}
+
+
+def test_the_language_of_a_query_is_read_from_its_corrected_words(practice, index):
+    practice("PY", title="Trabajo infantil doméstico en Asunción", language="es")
+    practice("BR", title="Trabalho infantil doméstico em Recife", language="pt")
+    with service.current_index().reading() as reading:
+        # "trabjo" is no word; corrected, "trabajo" is Spanish ("infantil" and "doméstico"
+        # are Spanish and Portuguese alike).
+        plan = service.planner().plan("trabjo infantil doméstico", reading.searcher)
+    assert plan.corrections == {"trabjo": "trabajo"}
+    assert plan.language == "es"
+
+
+def test_a_concept_typed_in_order_is_also_searched_as_a_phrase(practice, index):
+    from whoosh import query as wq
+
+    practice("PY", title="El criadazgo, una forma de trabajo infantil doméstico", language="es")
+    with service.current_index().reading() as reading:
+        plan = service.planner().plan("trabjo infantil doméstico", reading.searcher)
+    (clause,) = plan.sides[0].clauses
+    assert clause.concept == "child_domestic_work"
+
+    def phrases(node):
+        if isinstance(node, wq.Phrase):
+            yield node.fieldname, tuple(node.words)
+        for child in node.children():
+            yield from phrases(child)
+
+    # The words as typed (corrected), in order, weigh as much as the words anywhere: a
+    # practice that says "trabajo infantil" here and "doméstico" there comes after.
+    assert ("body_es", ("trabaj", "infantil", "domest")) in set(phrases(clause.query))
+
+
+def test_a_typo_inside_a_quoted_phrase_is_forgiven_and_offered(practice, index):
+    shown = practice("PE", title="Trabajo infantil en la minería", language="es")
+    results = service.search(ANONYMOUS, SearchRequest(text='"trabjo infantil"'))
+    assert [hit.practice.id for hit in results.hits] == [shown.id]
+    assert results.suggestion == '"trabajo infantil"'

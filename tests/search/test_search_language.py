@@ -208,3 +208,18 @@ def test_empty_result_suggests_removing_a_filter_and_browsing_by_country(client,
     assert "No practice matches your search" in html
     assert 'href="/search?q=educacion"' in html  # the same words without the filter
     assert 'href="/countries' in html
+
+
+def test_portuguese_short_plurals_meet_their_singulars(practice):
+    from kmportal.search.schema import word_forms
+
+    # Snowball leaves "ruas" whole (its ending lies before the stemmer's RV region).
+    assert word_forms("pt", "ruas") == word_forms("pt", "rua")
+    assert word_forms("pt", "vias") == word_forms("pt", "via")
+    # "pais" may be "país" typed without its accent: never the plural of "pai" here.
+    assert word_forms("pt", "país")[0] != word_forms("pt", "pai")[0]
+    assert word_forms("pt", "pais")[0] != word_forms("pt", "pai")[0]
+    street = practice(
+        "BR", title="Crianças em trabalho nas ruas de São Paulo", language="pt", languages=["pt"]
+    )
+    assert found(ANONYMOUS, '"trabalho na rua"') == [street.id]

