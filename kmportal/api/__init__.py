@@ -9,14 +9,16 @@ transfers/visibility.py), so a person sees and may do the same through both.
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, g, request
+from flask_babel import lazy_gettext as _l
 
 from kmportal.api import errors, idempotency, identity
 from kmportal.api.spec import PortalApi
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-# A write's body is JSON; files (the import) come as multipart/form-data.
-BODY_TYPES = frozenset({"application/json", "multipart/form-data"})
+# A write's body is JSON; files come as multipart/form-data, to the operations that take
+# files only (the import), so that a form never reads as "no fields" anywhere else.
+MULTIPART_ENDPOINTS = frozenset({"Import.import_file"})
 
 BLUEPRINTS = (
     "kmportal.api.me",
@@ -58,6 +60,8 @@ def init_app(app: Flask) -> None:
         if errors.is_api_request():
             idempotency.remember(response)
             identity.rate_headers(response)
+            if response.status_code == 304 and g.get("api_not_modified_etag"):
+                response.set_etag(g.api_not_modified_etag)
             response.vary.update(("Authorization", "Cookie", "Accept-Language"))
             if request.method == "GET" and "Cache-Control" not in response.headers:
                 # Each reader sees their own records: revalidate with the ETag every time.
@@ -66,13 +70,17 @@ def init_app(app: Flask) -> None:
 
 
 def _refuse_unreadable_body():
-    """415 for a write whose body is neither JSON nor a form with files (text/plain, XML…):
-    it would otherwise read as no fields at all."""
+    """415 for a write whose body is not what the operation reads (JSON; a form with files
+    for the import): it would otherwise read as no fields at all."""
     if request.method not in WRITE_METHODS:
         return None
     if not request.content_length and not request.headers.get("Transfer-Encoding"):
         return None  # no body: a step such as submit
     mimetype = request.mimetype
-    if mimetype in BODY_TYPES or mimetype.endswith("+json"):
+    if mimetype == "multipart/form-data":
+        return None if request.endpoint in MULTIPART_ENDPOINTS else errors.error_response(415)
+    if request.endpoint in MULTIPART_ENDPOINTS:
+        return errors.error_response(415, _l("Send the file as multipart/form-data (part file)."))
+    if mimetype == "application/json" or mimetype.endswith("+json"):
         return None
     return errors.error_response(415)

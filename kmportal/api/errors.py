@@ -125,8 +125,9 @@ def http_error(error: HTTPException):
     errors = _flatten(data.get("messages") or data.get("errors") or {})
     status = error.code or 500
     message = data.get("message")
-    if status == 400 and "json" in errors:  # webargs: the body is not JSON at all
-        message, errors = _field_message(errors.pop("json")), {}
+    if "" in errors:  # about the whole body (not JSON, not an object): the message says it
+        whole = errors.pop("")
+        message = MESSAGES[422] if errors else whole
     elif status == 422 and errors:
         message = MESSAGES[422]
     headers = dict(data.get("headers") or {})

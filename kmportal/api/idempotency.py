@@ -8,14 +8,16 @@ answer back, replayed with `Idempotent-Replayed: true`, with no second effect:
   operation runs, so two copies racing each other cannot both run: the second is 409 while
   the first runs;
 - the same key with another request (method, path, query or body) is 422;
-- only a successful answer (2xx) is kept; after a refusal or a failure the key is released,
-  so the corrected request may use it again; a claim left by a crashed worker is released
-  after ABANDONED; keys are forgotten after KEPT.
+- the answer is kept and replayed, a failure on the portal's side (5xx) too, since the
+  change may have been made; after a refusal (4xx: nothing written) the key is released, so
+  the corrected request may use it; a claim left by a crashed worker is released after
+  ABANDONED; keys are forgotten after KEPT.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
 from datetime import timedelta
@@ -36,6 +38,7 @@ HEADER = "Idempotency-Key"
 KEY = re.compile(r"[\x21-\x7e]{1,200}")  # visible ASCII
 KEPT = timedelta(hours=24)
 ABANDONED = timedelta(minutes=5)
+TABLE = IdempotentRequest.__table__
 
 PARAMETER = {
     "in": "header",
@@ -61,27 +64,38 @@ def claim():
             _l("Idempotency-Key must be 1 to 200 visible ASCII characters."),
             {HEADER: _l("Idempotency-Key must be 1 to 200 visible ASCII characters.")},
         )
-    fingerprint = _fingerprint()
-    _forget_old(token.id)
-    row = IdempotentRequest(token_id=token.id, key=key, fingerprint=fingerprint)
-    db.session.add(row)
+    return _claim(token.id, key, _fingerprint())
+
+
+def _claim(token_id: int, key: str, fingerprint: str):
+    """The claim is written and committed in a transaction of its own (not the request's
+    session, so that what the operation does is not mixed with it, and a claim is no change
+    of the pages' data)."""
     try:
-        db.session.commit()
+        with db.engine.begin() as connection:
+            connection.execute(
+                TABLE.delete().where(
+                    TABLE.c.token_id == token_id, TABLE.c.created_at < now_utc() - KEPT
+                )
+            )
+            row_id = connection.execute(
+                TABLE.insert().values(
+                    token_id=token_id, key=key, fingerprint=fingerprint, created_at=now_utc()
+                )
+            ).inserted_primary_key[0]
     except sa.exc.IntegrityError as error:
-        db.session.rollback()
         if not is_unique_violation(error):
             raise
-        return _again(token.id, key, fingerprint)
-    g.idempotent_request_id = row.id
+        return _again(token_id, key, fingerprint)
+    g.idempotent_request_id = row_id
     return None
 
 
 def _again(token_id: int, key: str, fingerprint: str):
-    earlier = db.session.scalar(
-        sa.select(IdempotentRequest).where(
-            IdempotentRequest.token_id == token_id, IdempotentRequest.key == key
-        )
-    )
+    with db.engine.connect() as connection:
+        earlier = connection.execute(
+            sa.select(TABLE).where(TABLE.c.token_id == token_id, TABLE.c.key == key)
+        ).first()
     if earlier is None:  # released meanwhile: the client may simply retry
         return errors.error_response(409, _l("This request is being handled: try again."))
     if earlier.fingerprint != fingerprint:
@@ -92,14 +106,14 @@ def _again(token_id: int, key: str, fingerprint: str):
         )
     if earlier.status is None:
         if now_utc() - as_utc(earlier.created_at) > ABANDONED:
-            db.session.delete(earlier)
-            db.session.commit()
-            return claim()
+            with db.engine.begin() as connection:
+                connection.execute(TABLE.delete().where(TABLE.c.id == earlier.id))
+            return _claim(token_id, key, fingerprint)
         return errors.error_response(409, _l("This request is being handled: try again."))
     return _replay(earlier)
 
 
-def _replay(earlier: IdempotentRequest):
+def _replay(earlier):
     response = current_app.response_class(
         earlier.body or "", status=earlier.status, mimetype="application/json"
     )
@@ -110,7 +124,7 @@ def _replay(earlier: IdempotentRequest):
 
 
 def remember(response):
-    """after_request: keep a successful answer for the key; release the key otherwise."""
+    """after_request: keep the answer for the key, or release the key after a refusal."""
     row_id = g.pop("idempotent_request_id", None)
     if row_id is None:
         return response
@@ -118,26 +132,26 @@ def remember(response):
         _settle(row_id, response)
     except sa.exc.SQLAlchemyError:  # the database went away: the claim lapses (ABANDONED)
         log.exception("Could not settle the idempotency key of request %s", row_id)
-        db.session.rollback()
     return response
 
 
 def _settle(row_id: int, response) -> None:
-    db.session.rollback()  # whatever the operation left: its own work is committed or not
-    table = IdempotentRequest.__table__
-    if 200 <= response.status_code < 300:
-        db.session.execute(
-            table.update()
-            .where(table.c.id == row_id)
+    """A success, or a failure on the portal's side (5xx: the change may have been made), is
+    kept and replayed; a refusal (4xx: nothing was written) releases the key, so that the
+    corrected request may use it."""
+    with db.engine.begin() as connection:
+        if 400 <= response.status_code < 500:
+            connection.execute(TABLE.delete().where(TABLE.c.id == row_id))
+            return
+        connection.execute(
+            TABLE.update()
+            .where(TABLE.c.id == row_id)
             .values(
                 status=response.status_code,
                 body=response.get_data(as_text=True),
                 location=(response.headers.get("Location") or "")[:500] or None,
             )
         )
-    else:
-        db.session.execute(table.delete().where(table.c.id == row_id))
-    db.session.commit()
 
 
 def _fingerprint() -> str:
@@ -154,12 +168,17 @@ def _fingerprint() -> str:
                 digest.update(chunk)
             stream.seek(0)
     else:
-        digest.update(request.get_data(cache=True))
+        digest.update(_canonical(request.get_data(cache=True)))
     return digest.hexdigest()
 
 
-def _forget_old(token_id: int) -> None:
-    table = IdempotentRequest.__table__
-    db.session.execute(
-        table.delete().where(table.c.token_id == token_id, table.c.created_at < now_utc() - KEPT)
-    )
+def _canonical(body: bytes) -> bytes:
+    """A JSON body as the same request whatever its key order or spacing (a retry may
+    serialise it anew); any other body as it is."""
+    if not (request.is_json and body):
+        return body
+    try:
+        value = json.loads(body)
+    except ValueError:
+        return body
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import flask_babel
 from flask import current_app, g, request
 from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin, current_user
@@ -62,6 +63,7 @@ def _by_token(header: str):
             headers={"WWW-Authenticate": 'Bearer error="insufficient_scope"'},
         )
     g._login_user = token.user  # Flask-Login's current_user, for this request only
+    flask_babel.refresh()  # a language chosen before (for nobody) gives way to the owner's
     return None
 
 

@@ -10,13 +10,12 @@ import codecs
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields, validate
 
 from kmportal.api import errors, identity
 from kmportal.api.schemas.common import ErrorSchema, StrictSchema
-from kmportal.api.spec import WRITE_SECURITY
+from kmportal.api.spec import WRITE_SECURITY, Blueprint
 from kmportal.practices.enums import PracticeState
 from kmportal.practices.importing import readers
 from kmportal.practices.importing.report import OUTCOMES, ImportReport

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from flask import g
 from flask_babel import lazy_gettext as _l
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from kmportal.api import identity
 from kmportal.api.schemas.common import CountryRef, UtcDateTime
 from kmportal.api.shapes import country as country_ref
-from kmportal.api.spec import READ_SECURITY
+from kmportal.api.spec import TOKEN_SECURITY, Blueprint
 from kmportal.auth.models import Role
 from kmportal.errors import DomainError
 
@@ -49,11 +48,12 @@ class MeSchema(Schema):
 
 class NotSignedIn(DomainError):
     status_code = 401
+    headers = {"WWW-Authenticate": 'Bearer realm="kmportal"'}
 
 
 @blp.route("/me")
 @blp.response(200, MeSchema)
-@blp.doc(security=READ_SECURITY)
+@blp.doc(security=TOKEN_SECURITY)
 def me():
     """Whose token this is."""
     user = identity.user()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 
 from kmportal.api import identity
 from kmportal.api.paging import envelope, links, paged_list
@@ -22,7 +21,7 @@ from kmportal.api.schemas.needs import (
 )
 from kmportal.api.shapes import country as country_ref
 from kmportal.api.shapes import labelled
-from kmportal.api.spec import READ_SECURITY, WRITE_SECURITY
+from kmportal.api.spec import READ_SECURITY, WRITE_SECURITY, Blueprint
 from kmportal.needs import service as needs
 from kmportal.needs.models import Need
 from kmportal.needs.permissions import can

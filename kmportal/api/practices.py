@@ -6,7 +6,6 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from flask import url_for
-from flask_smorest import Blueprint
 from werkzeug.datastructures import MultiDict
 
 from kmportal.api import identity
@@ -21,7 +20,7 @@ from kmportal.api.schemas.practices import (
 )
 from kmportal.api.shapes import country as country_ref
 from kmportal.api.shapes import labelled
-from kmportal.api.spec import READ_SECURITY, WRITE_SECURITY
+from kmportal.api.spec import READ_SECURITY, WRITE_SECURITY, Blueprint
 from kmportal.errors import ValidationError
 from kmportal.practices import reading
 from kmportal.practices import service as practices

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from kmportal.api.schemas.common import CountryRef
 from kmportal.api.shapes import country as country_ref
-from kmportal.api.spec import READ_SECURITY
+from kmportal.api.spec import READ_SECURITY, Blueprint
 from kmportal.errors import NotFound
 from kmportal.extensions import db
 from kmportal.languages import LANGUAGES

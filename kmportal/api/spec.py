@@ -8,7 +8,9 @@ one shape of kmportal/api/errors.py.
 
 from __future__ import annotations
 
+import flask_smorest
 from apispec import BasePlugin
+from flask import g
 from flask_smorest import Api
 
 from kmportal.api.schemas.common import ErrorSchema
@@ -16,8 +18,20 @@ from kmportal.api.schemas.common import ErrorSchema
 BEARER = "bearerAuth"
 #: For the `security` of an operation that writes: a token of the write scope.
 WRITE_SECURITY = [{BEARER: []}]
+#: Who is asking: a token (a signed-in browser works too, undocumented).
+TOKEN_SECURITY = [{BEARER: []}]
 #: Reads work anonymously, with a token, or with the browser's session.
 READ_SECURITY = [{}, {BEARER: []}]
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """flask-smorest's blueprint, whose 304 keeps the ETag it answers (RFC 9110 15.4.5):
+    the answer is an exception raised before any response exists, so the ETag waits in `g`
+    for kmportal/api/__init__.py's after_request."""
+
+    def _check_not_modified(self, etag):
+        g.api_not_modified_etag = etag
+        super()._check_not_modified(etag)
 
 
 class IdempotencyKeyPlugin(BasePlugin):

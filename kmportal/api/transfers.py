@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import get_template_attribute, url_for
-from flask_smorest import Blueprint
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
@@ -32,7 +31,7 @@ from kmportal.api.schemas.transfers import (
 )
 from kmportal.api.shapes import country as country_ref
 from kmportal.api.shapes import labelled
-from kmportal.api.spec import READ_SECURITY, WRITE_SECURITY
+from kmportal.api.spec import READ_SECURITY, WRITE_SECURITY, Blueprint
 from kmportal.errors import NotFound, ValidationError
 from kmportal.reference import plan_text
 from kmportal.reference import queries as reference

@@ -41,7 +41,9 @@ def authorize(user, action: str, need: Need | None = None) -> None:
 def get_need(user, need_id: Any, action: str = "read") -> Need:
     parsed = optional_id(need_id)
     need = db.session.get(Need, parsed) if parsed is not None else None
-    if need is None or (action == "read" and not can(user, "read", need)):
+    # A need this person may not read is "not found" whatever they ask of it, so that no
+    # step reveals another country's draft.
+    if need is None or not can(user, "read", need):
         raise NotFound(_l("There is no such need."))
     authorize(user, action, need)
     return need

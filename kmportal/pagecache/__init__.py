@@ -91,6 +91,7 @@ def _shareable_request() -> bool:
     return (
         current_app.config["PAGE_CACHE_SIZE"] > 0
         and request.method == "GET"
+        and not request.path.startswith("/api/")  # JSON, per reader and token
         and request.endpoint is not None
         and request.endpoint not in NEVER_CACHED
         and set(session.keys()) <= SHAREABLE_SESSION_KEYS

@@ -419,10 +419,12 @@ class _Builder:
 
     def _corrected(self, word: str) -> str:
         """The word, or its closest spelling the index knows when it knows none of its
-        analysed forms in any language (so "escuelas" is never corrected to "escuela")."""
+        analysed forms in any language (so "escuelas" is never corrected to "escuela"). A word
+        with a digit in it is a code or a number (C182, 2016, lote4b): never corrected into
+        another one."""
         lower = word.lower()
         typos = max_typos(lower)
-        if typos == 0 or lower.isdigit() or self._known(lower):
+        if typos == 0 or any(char.isdigit() for char in lower) or self._known(lower):
             return word
         for suggestion in close_spellings(self.reader, fold(lower), typos):
             if self._found_in_scope(suggestion):

@@ -205,9 +205,8 @@ def spend(token: ApiToken, limit_per_minute: int, now: datetime | None = None) -
     One conditional UPDATE decides, so that any number of workers and processes counting at
     once never let more than `limit_per_minute` through: a window older than 60 seconds (or
     none yet) starts afresh with this request; a current one counts it only while under the
-    limit; a full one is left as it is and the request refused. The count is committed at once
-    (so it stands even if the request then fails): call this before the request changes
-    anything else."""
+    limit; a full one is left as it is and the request refused. The count is committed at once,
+    in its own transaction (so it stands even if the request then fails)."""
     if limit_per_minute < 1:
         raise ValueError("limit_per_minute must be at least 1")
     moment = as_utc(now) or now_utc()
@@ -225,11 +224,14 @@ def spend(token: ApiToken, limit_per_minute: int, now: datetime | None = None) -
             last_used_at=moment,
         )
     )
-    allowed = db.session.execute(statement).rowcount == 1
-    row = db.session.execute(
-        sa.select(table.c.window_start, table.c.window_count).where(table.c.id == token.id)
-    ).first()
-    db.session.commit()
+    # In a transaction of its own: the count stands whatever the request does next, nothing
+    # the request's session holds is committed with it, and it is no change of the data the
+    # pages show (kmportal/pagecache counts the session's writes, not this one).
+    with db.engine.begin() as connection:
+        allowed = connection.execute(statement).rowcount == 1
+        row = connection.execute(
+            sa.select(table.c.window_start, table.c.window_count).where(table.c.id == token.id)
+        ).first()
     if row is None:  # deleted meanwhile, with its account
         raise TokenRefused("unknown")
     start, count = as_utc(row.window_start), row.window_count

@@ -253,3 +253,10 @@ def test_a_typo_inside_a_quoted_phrase_is_forgiven_and_offered(practice, index):
     results = service.search(ANONYMOUS, SearchRequest(text='"trabjo infantil"'))
     assert [hit.practice.id for hit in results.hits] == [shown.id]
     assert results.suggestion == '"trabajo infantil"'
+
+
+def test_a_code_with_digits_is_never_corrected_into_another_code(practice, index):
+    practice("PE", title="Lote palabra0x1 final", language="es")
+    for text in ("palabra0x2", '"lote palabra0x2 final"'):
+        results = service.search(ANONYMOUS, SearchRequest(text=text))
+        assert results.hits == [] and results.suggestion is None, text
