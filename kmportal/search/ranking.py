@@ -9,15 +9,21 @@ Sides joined by OR compete: each practice takes its best side.
 
 Fusion: weighted reciprocal rank fusion (Cormack, Clarke and Büttcher, SIGIR 2009) of the
 lexical order and the semantic neighbours. Practices that match every clause keep a bonus,
-and those written in the query's language a smaller one, so a same-language exact match
-stays on top and the other languages' equivalents follow. The constants were tuned on the
+and those written in the query's language a smaller one. The constants were tuned on the
 judged set (tests/search/relevance/, bench/relevance.py; grid in the README).
+
+A same-language exact match stays on top: among the practices written in the query's
+language whose title or summary match every clause of it (`described`: what a practice says
+it is about, not a word its body uses in passing), the best fused one leads, whatever the
+semantic leg's rank among close cosines says; the other languages' equivalents follow in
+the fused order (the service applies it to queries of words and phrases, not to boolean
+ones, and only when the query's language is clear).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from whoosh import query as wq
@@ -25,6 +31,8 @@ from whoosh import query as wq
 from kmportal.search.plan import QueryPlan
 
 RRF_K = 10
+# The fields in which a practice says what it is about.
+DESCRIPTION_PARTS = ("title", "summary")
 # Any match of a clause is worth this share of the best match of it.
 SCORE_FLOOR = 0.3
 # A clause matched by more than this share of the documents (child labour, in a catalogue
@@ -135,6 +143,37 @@ def _side_keys(
     }
 
 
+def described(searcher, plan: QueryPlan, scope: Iterable[int] | None) -> set[int]:
+    """Documents within scope whose title or summary match every clause of a side (and
+    nothing the side leaves out): practices that say they are about what was asked."""
+    allow = None if scope is None else set(scope)
+    if allow is not None and not allow:
+        return set()
+    found: set[int] = set()
+    for side in plan.sides:
+        if not side.clauses:
+            continue
+        clauses = [_in_description(clause.query) for clause in side.clauses]
+        if any(clause is wq.NullQuery for clause in clauses):
+            continue
+        found |= _matching(searcher, [wq.And(clauses)], allow) - _matching(
+            searcher, side.excluded, allow
+        )
+    return found
+
+
+def _in_description(query: wq.Query) -> wq.Query:
+    """The query with only its branches on the title and summary fields."""
+
+    def keep(node: wq.Query) -> wq.Query:
+        name = getattr(node, "fieldname", None)
+        if node.is_leaf() and name and name.split("_")[0] not in DESCRIPTION_PARTS:
+            return wq.NullQuery
+        return node
+
+    return query.accept(keep).normalize()
+
+
 def _matching(searcher, queries: list[wq.Query], allow) -> set[int]:
     if not queries:
         return set()
@@ -147,11 +186,13 @@ def fuse(
     semantic_hits: list[int],
     same_language: frozenset[int] = frozenset(),
     semantic_lists: Sequence[list[int]] | None = None,
+    lead: Collection[int] = frozenset(),
 ) -> list[int]:
     """One order out of both legs (document numbers, best first); `same_language` holds the
     documents written in the query's language. The semantic leg is one list of neighbours,
     or one per side of an OR (`semantic_lists`, instead of `semantic_hits`): the sides share
-    the leg's weight, so it weighs as much in the order whatever the number of sides."""
+    the leg's weight, so it weighs as much in the order whatever the number of sides.
+    `lead`: the same-language exact matches; the best fused of them comes first."""
     fused: dict[int, float] = {}
     for rank, hit in enumerate(lexical_hits, start=1):
         bonus = COMPLETE_MATCH_BONUS if hit.missing == 0 else 0.0
@@ -163,4 +204,8 @@ def fuse(
             fused[docnum] = fused.get(docnum, 0.0) + weight / (RRF_K + rank)
     for docnum in fused.keys() & same_language:
         fused[docnum] += SAME_LANGUAGE_BONUS
-    return sorted(fused, key=lambda docnum: (-fused[docnum], docnum))
+    order = sorted(fused, key=lambda docnum: (-fused[docnum], docnum))
+    first = next((docnum for docnum in order if docnum in lead), None)
+    if first is None:
+        return order
+    return [first, *(docnum for docnum in order if docnum != first)]

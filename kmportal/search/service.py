@@ -316,7 +316,12 @@ def _ranked_docs(reading, plan: QueryPlan, visible) -> tuple[list[int], set[int]
     complete = {hit.docnum for hit in lexical_hits if hit.missing == 0 and hit.every_clause}
     semantic_hits = _semantic_hits(reading, plan, visible)
     same_language = reading.docs("written", plan.language) if plan.language else frozenset()
-    order = ranking.fuse(lexical_hits, [], same_language, semantic_lists=semantic_hits)
+    # A same-language exact match stays on top; a boolean query asks for logic over its
+    # sides, not for one practice that says it all.
+    lead = set()
+    if plan.language and not plan.precise:
+        lead = ranking.described(searcher, plan, visible) & same_language
+    order = ranking.fuse(lexical_hits, [], same_language, semantic_lists=semantic_hits, lead=lead)
     return order, complete
 
 

@@ -260,3 +260,52 @@ def test_a_code_with_digits_is_never_corrected_into_another_code(practice, index
     for text in ("palabra0x2", '"lote palabra0x2 final"'):
         results = service.search(ANONYMOUS, SearchRequest(text=text))
         assert results.hits == [] and results.suggestion is None, text
+
+
+def test_a_same_language_exact_match_stays_above_a_semantically_closer_translation(
+    practice, index, monkeypatch
+):
+    """The product rule of the fusion: a practice in the query's language that says in its
+    title what was asked comes first, even when the semantic leg ranks an equivalent in
+    another language first among close cosines; the equivalent follows."""
+    spanish = practice(
+        "PY",
+        title="Trabajo infantil doméstico: fin del criadazgo en Asunción",
+        summary="Las familias dejan de recibir niñas para el servicio de la casa.",
+        language="es",
+        languages=["es"],
+    )
+    portuguese = practice(
+        "BR",
+        title="Trabalho infantil doméstico nas casas de família do Recife",
+        summary="Meninas voltam para a escola e para as suas famílias.",
+        language="pt",
+        languages=["pt"],
+    )
+    others = [
+        practice("HT", title="Pêche artisanale sans enfants", language="fr", languages=["fr"]),
+        practice("JM", title="Fishing cooperatives keep boys at school", language="en"),
+        practice("BZ", title="Cocoa farms without child workers", language="en"),
+    ]
+    nearest = [portuguese, *others, spanish]  # the semantic leg: the translation first
+
+    def neighbours(reading, text, scope):
+        return [reading.docnum_of(p.id) for p in nearest]
+
+    monkeypatch.setattr(service.semantic, "neighbours_of_text", neighbours)
+    assert found(ANONYMOUS, "trabajo infantil doméstico")[:2] == [spanish.id, portuguese.id]
+    # A boolean query asks for logic, not for one practice that says it all: the fused
+    # order alone decides there.
+    assert found(ANONYMOUS, "trabajo infantil doméstico NOT minería")[0] == portuguese.id
+
+
+def test_the_best_fused_exact_match_leads_and_the_rest_keep_the_fused_order():
+    from kmportal.search.ranking import Ranked, fuse
+
+    lexical = [Ranked(10, 0, 3.0), Ranked(11, 0, 2.0), Ranked(12, 0, 1.0)]
+    semantic = [12, 11, 13]
+    fused = fuse(lexical, semantic)
+    assert fused == [12, 11, 10, 13]
+    assert fuse(lexical, semantic, lead={10}) == [10, 12, 11, 13]
+    assert fuse(lexical, semantic, lead={10, 11}) == [11, 12, 10, 13]
+    assert fuse(lexical, semantic, lead={99}) == fused  # not found: nothing leads
