@@ -37,7 +37,10 @@ MESSAGES = {
     415: _l("Send the body as JSON (Content-Type: application/json)."),
     422: _l("Some values were refused: see errors."),
     429: _l("Too many requests with this token: wait and try again."),
-    500: _l("Something went wrong on the portal's side; nothing was changed."),
+    500: _l(
+        "Something went wrong on the portal's side. The change may or may not have been "
+        "made: read the record before trying again."
+    ),
     503: _l("The portal's database cannot be reached just now: try again in a minute."),
 }
 

@@ -103,6 +103,8 @@ def test_malformed_bodies(client, focal_br, bearer, body, status, field):
     assert set(payload) == {"status", "error", "message", "errors"}
     if field:
         assert field in payload["errors"]
+    else:  # about the whole body: said in the message, no field named
+        assert payload["errors"] == {} and payload["message"]
 
 
 def test_a_huge_body_is_413_json(app, client, focal_br, bearer):
