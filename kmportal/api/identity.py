@@ -55,6 +55,8 @@ def _by_token(header: str):
         token = tokens.authenticate(raw.strip())
     except tokens.TokenRefused as refused:
         return _unauthorized(refused.message, 'error="invalid_token"')
+    g._login_user = token.user  # Flask-Login's current_user, for this request only
+    flask_babel.refresh()  # a language chosen before (for nobody) gives way to the owner's
     window = tokens.spend(token, limit_per_minute())
     g.api_token, g.api_rate = token, window
     if not window.allowed:
@@ -67,8 +69,6 @@ def _by_token(header: str):
             _l("This token may only read: create one with the write scope to change records."),
             headers={"WWW-Authenticate": 'Bearer error="insufficient_scope"'},
         )
-    g._login_user = token.user  # Flask-Login's current_user, for this request only
-    flask_babel.refresh()  # a language chosen before (for nobody) gives way to the owner's
     return None
 
 

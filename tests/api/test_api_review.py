@@ -116,3 +116,9 @@ def test_another_country_s_draft_need_is_not_found_whatever_is_asked(client, bea
     body = {"practice_id": 1} if method == "POST" else {"title": "x"}
     answer = client.open(path, method=method, json=body, headers=bearer(colombia))
     assert answer.status_code == 404
+
+
+def test_a_read_token_s_refused_write_is_in_its_owner_s_language(client, bearer):
+    french = make_user("fr@example.org", Role.FOCAL_POINT, "HT", "fr")
+    answer = client.post("/api/v1/practices", json={}, headers=bearer(french, "read"))
+    assert answer.status_code == 403 and "jeton" in answer.get_json()["message"]
