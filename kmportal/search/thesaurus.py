@@ -171,14 +171,20 @@ class Thesaurus:
         return sorted(chosen, key=lambda m: m.first)
 
     def _matches_at(self, lang: str, analysed, start: int) -> Iterable[ConceptMatch]:
+        """The concepts a label of which starts here, each by its longest label that
+        matches ("school feeding program" is the concept's label of three words, not its
+        label "school feeding" and a word "program" left over)."""
         position, forms = analysed[start]
-        seen: set[str] = set()
+        longest: dict[str, ConceptMatch] = {}
         for form in forms:
             for key, concept in self._by_first.get((lang, form), ()):
-                if concept.id in seen or start + len(key) > len(analysed):
+                if start + len(key) > len(analysed):
                     continue
                 window = analysed[start : start + len(key)]
                 pairs = zip(window, key, strict=True)
-                if all(forms_here & wanted for (_, forms_here), wanted in pairs):
-                    seen.add(concept.id)
-                    yield ConceptMatch(concept, lang, position, window[-1][0])
+                if not all(forms_here & wanted for (_, forms_here), wanted in pairs):
+                    continue
+                found = longest.get(concept.id)
+                if found is None or window[-1][0] > found.last:
+                    longest[concept.id] = ConceptMatch(concept, lang, position, window[-1][0])
+        return list(longest.values())

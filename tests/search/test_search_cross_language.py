@@ -193,6 +193,16 @@ def test_concepts_are_found_as_each_language_analyses_them():
     assert "child_labour" in ids("child labor")  # spelling variant
 
 
+def test_a_concept_is_found_by_its_longest_label_that_matches():
+    thesaurus = Thesaurus.load()
+    # "school feeding programmes" (singular and spelling variant aside) is a label of the
+    # concept, as "school feeding" is: the whole run is the concept, no word left over.
+    spans = [
+        (m.concept.id, m.first, m.last) for m in thesaurus.find(["school", "feeding", "program"])
+    ]
+    assert spans == [("school_meals", 0, 2)]
+
+
 @pytest.mark.parametrize(
     ("word", "typos"), [("mina", 0), ("minas", 1), ("cafetera", 1), ("cafeteras", 2)]
 )
@@ -215,6 +225,15 @@ def test_an_excluded_concept_is_left_out_in_the_other_languages_too(practice, in
     # "minería" names the concept mining: its English label is left out as well.
     ids = found(ANONYMOUS, "inspección del trabajo NOT minería")
     assert set(ids) == {shops.id, english_shops.id}
+
+
+def test_an_excluded_commodity_is_left_out_in_the_other_languages(practice, index):
+    tin = practice("BO", title="Minería del estaño en las cooperativas de Potosí", language="es")
+    practice("PE", title="Minería artesanal de oro en Madre de Dios", language="es")
+    practice("GY", title="Child labour in gold mining in the interior", language="en")
+    practice("BR", title="Crianças fora da mineração de ouro no Tapajós", language="pt")
+    # "oro" names the concept gold mining: "gold" and "ouro" are what was left out too.
+    assert found(ANONYMOUS, "minería -oro") == [tin.id]
 
 
 def test_the_language_of_a_query_is_read_from_its_corrected_words(practice, index):
