@@ -15,7 +15,6 @@ from flask_babel import lazy_gettext as _l
 from kmportal.api import errors, idempotency, identity
 from kmportal.api.spec import PortalApi
 
-WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # A write's body is JSON; files come as multipart/form-data, to the operations that take
 # files only (the import), so that a form never reads as "no fields" anywhere else.
 MULTIPART_ENDPOINTS = frozenset({"Import.import_file"})
@@ -27,6 +26,7 @@ BLUEPRINTS = (
     "kmportal.api.importing",
     "kmportal.api.needs",
     "kmportal.api.transfers",
+    "kmportal.api.trainings",
 )
 
 
@@ -72,7 +72,7 @@ def init_app(app: Flask) -> None:
 def _refuse_unreadable_body():
     """415 for a write whose body is not what the operation reads (JSON; a form with files
     for the import): it would otherwise read as no fields at all."""
-    if request.method not in WRITE_METHODS:
+    if not identity.is_write():
         return None
     if not request.content_length and not request.headers.get("Transfer-Encoding"):
         return None  # no body: a step such as submit

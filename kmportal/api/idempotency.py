@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from flask import current_app, g, request
 from flask_babel import lazy_gettext as _l
 
-from kmportal.api import errors
+from kmportal.api import errors, identity
 from kmportal.api.models import IdempotentRequest
 from kmportal.concurrency import is_unique_violation
 from kmportal.extensions import db
@@ -56,7 +56,7 @@ def claim():
     g.idempotent_request_id = None
     key = request.headers.get(HEADER)
     token = g.get("api_token")
-    if key is None or token is None or request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+    if key is None or token is None or not identity.is_write():
         return None
     if not KEY.fullmatch(key):
         return errors.error_response(

@@ -24,6 +24,11 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 DEFAULT_LIMIT_PER_MINUTE = 120
 
 
+def is_write() -> bool:
+    """Whether this request may change something (any method but GET, HEAD, OPTIONS)."""
+    return request.method not in SAFE_METHODS
+
+
 def identify():
     """before_request for /api/: returns an error response, or None to go on."""
     if g.pop("api_token", None) is not None:
@@ -35,7 +40,7 @@ def identify():
     header = request.headers.get("Authorization", "")
     if header:
         return _by_token(header)
-    if request.method not in SAFE_METHODS:
+    if is_write():
         g._login_user = AnonymousUserMixin()  # Flask-Login's user for this request: nobody
         return errors.error_response(
             401,
@@ -63,7 +68,7 @@ def _by_token(header: str):
         return errors.error_response(
             429, headers={"Retry-After": str(max(1, window.seconds_to_reset()))}
         )
-    if request.method not in SAFE_METHODS and not tokens.may_write(token):
+    if is_write() and not tokens.may_write(token):
         return errors.error_response(
             403,
             _l("This token may only read: create one with the write scope to change records."),

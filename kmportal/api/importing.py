@@ -91,9 +91,6 @@ class ImportArgs(StrictSchema):
 
 
 class ImportErrorSchema(Schema):
-    class Meta:
-        ordered = True
-
     message = fields.String(required=True)
     row = fields.Integer(
         allow_none=True, required=True, metadata={"description": "Where reading stopped."}
@@ -101,9 +98,6 @@ class ImportErrorSchema(Schema):
 
 
 class ImportCounts(Schema):
-    class Meta:
-        ordered = True
-
     created = fields.Integer(required=True)
     updated = fields.Integer(required=True)
     unchanged = fields.Integer(required=True)
@@ -118,9 +112,6 @@ class ImportCounts(Schema):
 
 
 class ImportRowSchema(Schema):
-    class Meta:
-        ordered = True
-
     row = fields.Integer(
         required=True,
         metadata={
@@ -162,9 +153,6 @@ class ImportRowSchema(Schema):
 
 
 class ImportReportSchema(Schema):
-    class Meta:
-        ordered = True
-
     format = fields.String(
         required=True, metadata={"description": "csv, xlsx or json; ? when it is not known."}
     )

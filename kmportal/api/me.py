@@ -17,9 +17,6 @@ blp = Blueprint("Me", __name__, url_prefix="/api/v1", description="Who is asking
 
 
 class TokenInfo(Schema):
-    class Meta:
-        ordered = True
-
     name = fields.String(required=True)
     scope = fields.String(required=True, metadata={"enum": ["read", "write"]})
     prefix = fields.String(required=True, metadata={"description": "Its first characters."})
@@ -29,9 +26,6 @@ class TokenInfo(Schema):
 
 
 class MeSchema(Schema):
-    class Meta:
-        ordered = True
-
     id = fields.Integer(required=True)
     name = fields.String(required=True)
     email = fields.String(required=True)

@@ -5,10 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import sqlalchemy as sa
 from flask import request, url_for
-
-from kmportal.extensions import db
 
 
 def envelope(items: list, page: int, per_page: int, total: int, **extra) -> dict[str, Any]:
@@ -20,14 +17,6 @@ def envelope(items: list, page: int, per_page: int, total: int, **extra) -> dict
         "pages": max(1, math.ceil(total / per_page)) if per_page else 1,
         **extra,
     }
-
-
-def paginate(query: sa.Select, page: int, per_page: int) -> tuple[list, int]:
-    """One page of `query` (already ordered, ending with the id) and the count of all."""
-    counted = sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
-    total = db.session.scalar(counted)
-    rows = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique())
-    return rows, total or 0
 
 
 def paged_list(items: list, page: int, per_page: int) -> tuple[list, int]:

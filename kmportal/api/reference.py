@@ -3,7 +3,6 @@ progress toward each target, as the plan and dashboard pages show them."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields
 
@@ -11,13 +10,11 @@ from kmportal.api.schemas.common import CountryRef
 from kmportal.api.shapes import country as country_ref
 from kmportal.api.spec import READ_SECURITY, Blueprint
 from kmportal.errors import NotFound
-from kmportal.extensions import db
 from kmportal.languages import LANGUAGES
+from kmportal.progress import queries as progress_queries
 from kmportal.reference import plan_text
 from kmportal.reference import queries as reference
 from kmportal.reference.models import Plan, Target
-from kmportal.transfers.counting import counting_filter
-from kmportal.transfers.models import Transfer
 
 blp = Blueprint(
     "Reference",
@@ -41,18 +38,12 @@ class CountryList(Schema):
 
 
 class Progress(Schema):
-    class Meta:
-        ordered = True
-
     counted = fields.Integer(required=True, metadata={"description": "What counts so far."})
     quantity = fields.Integer(required=True)
     percent = fields.Integer(required=True)
 
 
 class TargetSchema(Schema):
-    class Meta:
-        ordered = True
-
     id = fields.Integer(required=True)
     indicator = fields.String(required=True)
     description = fields.String(required=True)
@@ -67,9 +58,6 @@ class TargetSchema(Schema):
 
 
 class ActivitySchema(Schema):
-    class Meta:
-        ordered = True
-
     id = fields.Integer(required=True)
     code = fields.String(required=True)
     text = fields.String(required=True)
@@ -77,9 +65,6 @@ class ActivitySchema(Schema):
 
 
 class ResultSchema(Schema):
-    class Meta:
-        ordered = True
-
     id = fields.Integer(required=True)
     code = fields.String(required=True)
     text = fields.String(required=True)
@@ -88,9 +73,6 @@ class ResultSchema(Schema):
 
 
 class ObjectiveSchema(Schema):
-    class Meta:
-        ordered = True
-
     number = fields.Integer(required=True)
     name = fields.String(required=True)
     description = fields.String(required=True)
@@ -98,9 +80,6 @@ class ObjectiveSchema(Schema):
 
 
 class PlanSummary(Schema):
-    class Meta:
-        ordered = True
-
     code = fields.String(required=True)
     title = fields.String(required=True)
     first_month = fields.String(required=True, metadata={"description": "YYYY-MM"})
@@ -213,13 +192,13 @@ def _result(result, plan: Plan) -> dict:
 
 def _target(target: Target, plan: Plan) -> dict:
     progress = None
-    if target.indicator == reference.TARGET_INDICATOR:
-        counted = db.session.scalar(
-            sa.select(sa.func.count(Transfer.id)).where(counting_filter(target))
-        )
-        quantity = target.quantity
-        percent = min(100, round(100 * counted / quantity)) if quantity else 0
-        progress = {"counted": counted, "quantity": quantity, "percent": percent}
+    if target.indicator == reference.TARGET_INDICATOR:  # the one the portal counts
+        counted = progress_queries.counted_toward(target)
+        progress = {
+            "counted": counted,
+            "quantity": target.quantity,
+            "percent": progress_queries.percent_of(counted, target.quantity),
+        }
     return {
         "id": target.id,
         "indicator": target.indicator,

@@ -1,7 +1,7 @@
 """Transfers: the list with the page's filters, one transfer as its page shows it to this
 reader, and the writes of its pages (propose, edit, the workflow steps, confirmations,
-follow-ups); the focal points' trainings. Every rule is the transfers services' and
-visibility's (kmportal/transfers/), called as the pages call them."""
+follow-ups). Every rule is the transfers services' and visibility's (kmportal/transfers/),
+called as the pages call them. The trainings are api/trainings.py."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from kmportal.api import identity
-from kmportal.api.paging import envelope, links, paged_list, paginate
+from kmportal.api.paging import envelope, links, paged_list
 from kmportal.api.schemas.common import PageArgs
 from kmportal.api.schemas.transfers import (
     ConfirmationInput,
@@ -20,8 +20,6 @@ from kmportal.api.schemas.transfers import (
     FollowUpPage,
     FollowUpSchema,
     StepInput,
-    TrainingDetail,
-    TrainingPage,
     TransferDetail,
     TransferInput,
     TransferListArgs,
@@ -37,18 +35,16 @@ from kmportal.reference import plan_text
 from kmportal.reference import queries as reference
 from kmportal.transfers import confirmations, followups, proposals, queries, service, visibility
 from kmportal.transfers import data as transfer_data
-from kmportal.transfers import trainings as training_service
 from kmportal.transfers.counting import counts_toward_target
-from kmportal.transfers.models import FollowUp, Training, Transfer
+from kmportal.transfers.models import FollowUp, Transfer
 from kmportal.transfers.next_step import NextStep, is_theirs
-from kmportal.transfers.permissions import can, can_training
+from kmportal.transfers.permissions import can
 
 blp = Blueprint(
     "Transfers",
     __name__,
     url_prefix="/api/v1",
-    description="Transfers of practices between countries, their confirmations and "
-    "follow-ups; the focal points' trainings.",
+    description="Transfers of practices between countries, their confirmations and follow-ups.",
 )
 
 # The timeline's entries that are follow-ups (recorded, or still due).
@@ -71,13 +67,13 @@ def list_transfers(page: int, per_page: int, **args):
     user = identity.user()
     filters = queries.TransferFilters.from_args(MultiDict({k: str(v) for k, v in args.items()}))
     target = reference.current_target()
-    rows, total = paginate(queries.filtered(filters, target), page, per_page)
+    found = queries.page(filters, target, page, per_page)  # the list page's own query
     shown = visibility.list_actions(user)
     body = envelope(
-        [summary(user, transfer, target) for transfer in rows],
+        [summary(user, transfer, target) for transfer in found.items],
         page,
         per_page,
-        total,
+        found.total or 0,
         actions={"follow_ups": shown.follow_ups, "record": shown.record},
     )
     return body, links(body)
@@ -358,64 +354,3 @@ def _due(user, transfer: Transfer, due_id: int) -> FollowUp:
         return followups.get_follow_up(user, transfer, due_id)
     except NotFound as error:
         raise ValidationError({"due_id": error.message}) from None
-
-
-# Trainings -------------------------------------------------------------------------------
-
-
-@blp.route("/trainings")
-@blp.etag
-@blp.arguments(PageArgs, location="query", as_kwargs=True)
-@blp.response(200, TrainingPage)
-@blp.doc(security=READ_SECURITY)
-def list_trainings(page: int, per_page: int):
-    """The focal points' trainings, the latest first (then by id)."""
-    user = identity.user()
-    rows, total = paged_list(training_service.trainings(), page, per_page)
-    body = envelope(
-        [training_summary(training) for training in rows],
-        page,
-        per_page,
-        total,
-        can_create=can_training(user, "create"),
-    )
-    return body, links(body)
-
-
-@blp.route("/trainings/<int:training_id>")
-@blp.etag
-@blp.response(200, TrainingDetail)
-@blp.doc(security=READ_SECURITY)
-def get_training(training_id: int):
-    """One training; who took part for the Network only (null otherwise), as on its page."""
-    user = identity.user()
-    training = training_service.get_training(user, training_id)
-    participants = None
-    if can_training(user, "read_participants", training):
-        participants = [
-            {"name": p.user.name, "country": country_ref(p.country)} for p in training.participants
-        ]
-    return {
-        **training_summary(training),
-        "description": training.description or "",
-        "participants": participants,
-        "actions": {
-            action: can_training(user, action, training)
-            for action in ("edit", "join_self", "manage_participants")
-        },
-    }
-
-
-def training_summary(training: Training) -> dict:
-    return {
-        "id": training.id,
-        "url": url_for("trainings.detail", training_id=training.id, _external=True),
-        "title": training.title,
-        "provider": training.provider,
-        "modality": labelled(training.modality),
-        "starts_on": training.starts_on,
-        "ends_on": training.ends_on,
-        "hours": float(training.hours) if training.hours is not None else None,
-        "participant_count": len(training.participants),
-        "is_demo": bool(training.is_demo),
-    }

@@ -10,6 +10,7 @@ from flask import (
 )
 from flask_babel import get_locale
 
+from kmportal.api import errors as api_errors
 from kmportal.extensions import db
 from kmportal.main import language
 from kmportal.operations.health import check_health
@@ -58,7 +59,7 @@ def select_locale() -> str:
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     if request.args.get("lang") in languages:
         return request.args["lang"]
-    if request.path.startswith("/api/"):
+    if api_errors.is_api_request():
         return _api_locale(languages)
     if session.get("lang") in languages:
         return session["lang"]

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app, g, jsonify, render_template, request, session
 from flask_login import AnonymousUserMixin, user_logged_out
 
+from kmportal.api import errors as api_errors
 from kmportal.extensions import db
 
 log = logging.getLogger(__name__)
@@ -46,10 +47,8 @@ def database_unavailable(error: Exception):
     # the same for everyone, so it sees an anonymous reader.
     g._login_user = AnonymousUserMixin()
     retry_after = str(current_app.config["OUTAGE_RETRY_AFTER"])
-    if request.path.startswith("/api/"):  # the API's one error shape
-        from kmportal.api.errors import error_response
-
-        response = error_response(503, rollback=False)
+    if api_errors.is_api_request():  # the API's one error shape
+        response = api_errors.error_response(503, rollback=False)
     elif _wants_json():
         response = jsonify(status="unavailable", reason="database")
     else:
@@ -68,7 +67,7 @@ def _leave_failed_transaction() -> None:
 
 
 def _wants_json() -> bool:
-    if request.path.startswith("/api/") or request.path == "/healthz":
+    if api_errors.is_api_request() or request.path == "/healthz":
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json" and not request.accept_mimetypes.accept_html

@@ -26,6 +26,8 @@ from flask import Flask, current_app, g, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
+from kmportal.api import errors as api_errors
+
 EXTENSION = "kmportal.pagecache"
 # What an anonymous session may hold for its pages to be shared with other readers.
 SHAREABLE_SESSION_KEYS = frozenset({"lang", "lang_picked", "csrf_token"})  # main/language.py
@@ -91,7 +93,7 @@ def _shareable_request() -> bool:
     return (
         current_app.config["PAGE_CACHE_SIZE"] > 0
         and request.method == "GET"
-        and not request.path.startswith("/api/")  # JSON, per reader and token
+        and not api_errors.is_api_request()  # JSON, per reader and token
         and request.endpoint is not None
         and request.endpoint not in NEVER_CACHED
         and set(session.keys()) <= SHAREABLE_SESSION_KEYS

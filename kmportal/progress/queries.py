@@ -88,7 +88,17 @@ class Dashboard:
 
     @property
     def percent(self) -> int:
-        return min(100, round(100 * self.counted / self.quantity)) if self.quantity else 0
+        return percent_of(self.counted, self.quantity)
+
+
+def percent_of(counted: int, quantity: int) -> int:
+    """How far along a target is, in whole percent (at most 100)."""
+    return min(100, round(100 * counted / quantity)) if quantity else 0
+
+
+def counted_toward(target: Target) -> int:
+    """The transfers that count toward the target so far (the counting rule, in SQL)."""
+    return db.session.scalar(sa.select(sa.func.count(Transfer.id)).where(counting_filter(target)))
 
 
 def dashboard(

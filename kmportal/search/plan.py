@@ -21,6 +21,7 @@ from whoosh import query as wq
 from kmportal.search.query import _TOKEN, COMMON_WORDS, OPERATORS, QueryParsers, tidy
 from kmportal.search.schema import LANGUAGES, SPELLING_FIELD, TEXT_PARTS, fold, text_field
 from kmportal.search.schema import word_forms as analysed_forms
+from kmportal.search.syntax import Item, asked_for, parse
 from kmportal.search.thesaurus import Thesaurus, _stopwords
 from kmportal.search.typos import close_spellings, max_typos
 
@@ -117,64 +118,6 @@ class QueryPlan:
         return " ".join(kept)
 
 
-# Parsing the tidy tokens -------------------------------------------------------------------
-
-
-@dataclass
-class _Item:
-    kind: str  # "word", "phrase" or "group"
-    text: str
-    negated: bool = False
-    sides: list[list[_Item]] = field(default_factory=list)
-
-
-def _parse(tokens: list[str], pos: int = 0) -> tuple[list[list[_Item]], int]:
-    sides: list[list[_Item]] = [[]]
-    while pos < len(tokens):
-        token = tokens[pos]
-        if token == ")":
-            break
-        if token in ("OR", "AND"):
-            if token == "OR":
-                sides.append([])
-            pos += 1
-            continue
-        negated = token == "NOT"
-        if negated:
-            pos += 1
-            token = tokens[pos]
-        if token == '"':
-            end = tokens.index('"', pos + 1)
-            words = [t.lstrip("-+") for t in tokens[pos + 1 : end] if t not in OPERATORS]
-            item = _Item("phrase", " ".join(words), negated)
-            pos = end + 1
-        elif token == "(":
-            inner, pos = _parse(tokens, pos + 1)
-            item = _Item("group", "", negated, inner)
-            pos += 1  # the closing parenthesis (tidy() balanced them)
-        else:
-            negated = negated or token.startswith("-")
-            item = _Item("word", token.lstrip("-+"), negated)
-            pos += 1
-        if item.text or item.sides:
-            sides[-1].append(item)
-    return [side for side in sides if side], pos
-
-
-def _asked_for(items: list[_Item]) -> list[str]:
-    """The text of the words, phrases and groups a side asks for (not those it excludes)."""
-    texts: list[str] = []
-    for item in items:
-        if item.negated:
-            continue
-        if item.kind == "group":
-            for inner in item.sides:
-                texts.extend(_asked_for(inner))
-        else:
-            texts.append(item.text)
-    return texts
-
-
 # Building the plan -------------------------------------------------------------------------
 
 
@@ -199,11 +142,11 @@ class Planner:
             plan.only_common_words = True  # "de la", "the": noise in some language
             return plan
         plan.precise = any(t in ("(", ")", *OPERATORS) or t[0] in "-+" for t in tokens)
-        sides, _ = _parse(tokens)
+        sides, _ = parse(tokens)
         builder = _Builder(self, searcher, scope, plan, expand)
         plan.sides = [builder.side(items) for items in sides]
         for side, items in zip(plan.sides, sides, strict=True):
-            words = " ".join(_asked_for(items)).split()
+            words = " ".join(asked_for(items)).split()
             side.semantic_text = " ".join(plan.corrections.get(w, w) for w in words)
         # The words as corrected: a typo ("trabjo") is no word of any language, and the
         # language of "trabajo infantil doméstico" is decided by "trabajo".
@@ -223,9 +166,9 @@ class _Builder:
         self.scope = scope
         self.plan = plan
 
-    def side(self, items: list[_Item]) -> Side:
+    def side(self, items: list[Item]) -> Side:
         side = Side()
-        run: list[_Item] = []
+        run: list[Item] = []
         for item in items:
             if item.kind == "word" and not item.negated:
                 run.append(item)
@@ -255,7 +198,7 @@ class _Builder:
         side.clauses.extend(self._words(run))
         return side
 
-    def _item_query(self, item: _Item) -> wq.Query:
+    def _item_query(self, item: Item) -> wq.Query:
         if item.kind == "group":
             branches = []
             for items in item.sides:
@@ -277,7 +220,7 @@ class _Builder:
             return wq.NullQuery
         return wq.Or(branches, boost=boost).normalize()
 
-    def _words(self, run: list[_Item]) -> list[Clause]:
+    def _words(self, run: list[Item]) -> list[Clause]:
         """Clauses for a run of plain words: concepts first, then the remaining words."""
         if not run:
             return []
@@ -296,7 +239,7 @@ class _Builder:
             position = match.last + 1
         return clauses
 
-    def _concepts_of(self, run: list[_Item]) -> tuple[list[str], list]:
+    def _concepts_of(self, run: list[Item]) -> tuple[list[str], list]:
         """The run's words, corrected where needed, and the concepts they name. A word that
         is part of a concept's label as typed ("canne à sucre") is a known word, never a
         typo to correct, even when no practice uses it."""
@@ -309,7 +252,7 @@ class _Builder:
         named = {i for m in find([w.lower() for w in typed]) for i in range(m.first, m.last + 1)}
         return [w if i in named else self._corrected(w) for i, w in enumerate(typed)]
 
-    def _corrected_phrase(self, item: _Item, query: wq.Query) -> tuple[_Item, wq.Query]:
+    def _corrected_phrase(self, item: Item, query: wq.Query) -> tuple[Item, wq.Query]:
         """A quoted phrase with a word the index does not know ("trabjo infantil") is also
         searched with its close spelling, in the same order, and offered as "Did you mean";
         the corrected phrase is what names a concept."""
@@ -317,7 +260,7 @@ class _Builder:
         words = self._corrected_words(typed)
         if words == typed:
             return item, query
-        corrected = _Item("phrase", " ".join(words))
+        corrected = Item("phrase", " ".join(words))
         alternative = self._in_every_language(f'"{corrected.text}"', boost=CORRECTION_BOOST)
         if alternative is wq.NullQuery:
             return item, query
@@ -337,7 +280,7 @@ class _Builder:
             return None
         return Clause(typed, query)
 
-    def _whole_concept(self, item: _Item):
+    def _whole_concept(self, item: Item):
         """The concept a word or phrase item names with all its words, if any."""
         if self.thesaurus is None or item.kind == "group":
             return None
@@ -378,7 +321,7 @@ class _Builder:
                     alternatives.append(alternative)
         return wq.Or(alternatives).normalize() if alternatives else wq.NullQuery
 
-    def _concept_clause(self, match, run: list[_Item], words: list[str]) -> Clause:
+    def _concept_clause(self, match, run: list[Item], words: list[str]) -> Clause:
         span = range(match.first, match.last + 1)
         typed = " ".join(run[i].text for i in span)
         own = [self._word_clause(run[i].text, words[i]) for i in span]

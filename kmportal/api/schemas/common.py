@@ -25,13 +25,9 @@ class StrictSchema(Schema):
 
     class Meta:
         unknown = RAISE
-        ordered = True
 
 
 class ErrorSchema(Schema):
-    class Meta:
-        ordered = True
-
     status = fields.Integer(required=True, metadata={"description": "The HTTP status."})
     error = fields.String(required=True, metadata={"description": "The status's name."})
     message = fields.String(
@@ -65,9 +61,6 @@ class PageSchema(Schema):
     """The envelope of every list: a fixed order (each list says which, ending with the id),
     so that walking the pages neither repeats nor skips an item that did not change."""
 
-    class Meta:
-        ordered = True
-
     page = fields.Integer(required=True)
     per_page = fields.Integer(required=True)
     total = fields.Integer(required=True, metadata={"description": "Items on all pages."})
@@ -83,17 +76,11 @@ def page_of(item_schema, name: str, **extra) -> type[Schema]:
 class Labelled(Schema):
     """A code of a vocabulary and its label in the reader's language."""
 
-    class Meta:
-        ordered = True
-
     code = fields.String(required=True)
     label = fields.String(required=True)
 
 
 class CountryRef(Schema):
-    class Meta:
-        ordered = True
-
     code = fields.String(required=True, metadata={"description": "ISO 3166-1 alpha-2."})
     name = fields.String(required=True)
 

@@ -30,9 +30,6 @@ _FUNDING = [mode.value for mode in NEED_FUNDING]
 
 
 class NeedSummary(Schema):
-    class Meta:
-        ordered = True
-
     id = fields.Integer(required=True)
     url = fields.String(required=True, metadata={"description": "The need's page."})
     title = fields.String(required=True)
@@ -61,9 +58,6 @@ class NeedSummary(Schema):
 
 
 class ShownPracticeRef(Schema):
-    class Meta:
-        ordered = True
-
     id = fields.Integer(required=True)
     title = fields.String(
         required=True,
@@ -73,9 +67,6 @@ class ShownPracticeRef(Schema):
 
 
 class NeedTransferRef(Schema):
-    class Meta:
-        ordered = True
-
     id = fields.Integer(required=True)
     url = fields.String(required=True, metadata={"description": "The transfer's page."})
     status = fields.Nested(Labelled, required=True)
@@ -116,9 +107,6 @@ class NeedArgs(PageArgs):
 
 
 class SuggestedPractice(Schema):
-    class Meta:
-        ordered = True
-
     id = fields.Integer(required=True)
     url = fields.String(required=True, metadata={"description": "The practice's page."})
     title = fields.String(required=True)
@@ -128,18 +116,12 @@ class SuggestedPractice(Schema):
 
 
 class TransferRef(Schema):
-    class Meta:
-        ordered = True
-
     id = fields.Integer(required=True)
     url = fields.String(required=True, metadata={"description": "The transfer's page."})
     status = fields.Nested(Labelled, required=True)
 
 
 class SuggestionSchema(Schema):
-    class Meta:
-        ordered = True
-
     practice = fields.Nested(SuggestedPractice, required=True)
     score = fields.Float(
         required=True, metadata={"description": "The matching's score: higher is better."}
@@ -163,9 +145,6 @@ class SuggestionSchema(Schema):
 
 
 class SuggestionList(Schema):
-    class Meta:
-        ordered = True
-
     items = fields.List(fields.Nested(SuggestionSchema), required=True)
     may_express_interest = fields.Boolean(
         required=True,
@@ -207,9 +186,6 @@ class NeedInput(StrictSchema):
 
 
 class NeedUpdateResult(Schema):
-    class Meta:
-        ordered = True
-
     outcome = fields.String(
         required=True,
         metadata={
@@ -228,9 +204,6 @@ class InterestInput(StrictSchema):
 
 
 class InterestResult(Schema):
-    class Meta:
-        ordered = True
-
     created = fields.Boolean(
         required=True,
         metadata={"description": "false: the country had already asked; the same transfer."},

@@ -19,17 +19,12 @@ from kmportal.practices.data import MAX_TAGS, MAX_YEAR, MIN_YEAR, TEXT_LIMITS
 from kmportal.practices.enums import Actor, Criterion, Label, Sector, StrategicOutcome, Theme
 from kmportal.search.facets import MAX_QUERY_CHARS, SORTS
 
-_ordered = {"ordered": True}
-
 
 def _codes(enum) -> dict:
     return {"enum": enum.values()}
 
 
 class PracticeSummary(Schema):
-    class Meta(Schema.Meta):
-        ordered = True
-
     id = fields.Integer(required=True)
     url = fields.String(required=True, metadata={"description": "The practice's page."})
     title = fields.String(required=True)
@@ -59,9 +54,6 @@ class PracticeSummary(Schema):
 
 
 class CriterionLine(Schema):
-    class Meta:
-        ordered = True
-
     criterion = fields.String(required=True, metadata=_codes(Criterion))
     label = fields.String(required=True)
     argument = fields.String(required=True)
@@ -98,9 +90,6 @@ class PracticeDetail(PracticeSummary):
 
 
 class FacetValueSchema(Schema):
-    class Meta:
-        ordered = True
-
     value = fields.String(required=True)
     count = fields.Integer(required=True)
     selected = fields.Boolean(required=True)
@@ -198,9 +187,6 @@ class PracticeInput(StrictSchema):
 
 
 class UpdateResult(Schema):
-    class Meta:
-        ordered = True
-
     outcome = fields.String(
         required=True,
         metadata={

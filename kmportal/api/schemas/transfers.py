@@ -1,5 +1,5 @@
-"""Transfers, their confirmations and follow-ups, and the focal points' trainings, as the
-API reads and writes them. The input fields are named like the forms' and the services'
+"""Transfers, their confirmations and follow-ups, as the API reads and writes them (the
+trainings: schemas/trainings.py). The input fields are named like the forms' and the services'
 (kmportal/transfers/data.py, followups.py, confirmations.py), so a refusal is keyed by the
 field that was sent; the rules themselves (required fields, dates in order, currencies) are
 the services', which answer 422 by field."""
@@ -98,9 +98,6 @@ class TransferListArgs(PageArgs):
 
 
 class TransferPractice(Schema):
-    class Meta:
-        ordered = True
-
     id = fields.Integer(required=True)
     title = fields.String(
         required=True,
@@ -114,9 +111,6 @@ class TransferPractice(Schema):
 
 
 class ResultRef(Schema):
-    class Meta:
-        ordered = True
-
     id = fields.Integer(required=True)
     code = fields.String(required=True)
     text = fields.String(required=True)
@@ -124,9 +118,6 @@ class ResultRef(Schema):
 
 class TransferSummary(Schema):
     """What the transfer list shows of each transfer (the record itself is public)."""
-
-    class Meta:
-        ordered = True
 
     id = fields.Integer(required=True)
     url = fields.String(required=True, metadata={"description": "The transfer's page."})
@@ -159,9 +150,6 @@ class TransferSummary(Schema):
 
 
 class TransferListActions(Schema):
-    class Meta:
-        ordered = True
-
     follow_ups = fields.Boolean(
         required=True, metadata={"description": "May read the follow-ups due."}
     )
@@ -178,9 +166,6 @@ TransferPage = page_of(
 
 
 class TransferAmount(Schema):
-    class Meta:
-        ordered = True
-
     funder = fields.String(required=True, metadata=_codes(Funder))
     label = fields.String(required=True)
     amount = fields.String(required=True, metadata={"description": "Decimal, e.g. 1500.00."})
@@ -190,9 +175,6 @@ class TransferAmount(Schema):
 class TransferConfirmationSchema(Schema):
     """One country's confirmation: whether and when for everyone; by whom, on whose behalf
     and the note for the Network only (empty or null otherwise)."""
-
-    class Meta:
-        ordered = True
 
     side = fields.String(required=True, metadata=_codes(Side))
     label = fields.String(required=True)
@@ -206,9 +188,6 @@ class TransferConfirmationSchema(Schema):
 
 
 class FollowUpEvidence(Schema):
-    class Meta:
-        ordered = True
-
     id = fields.Integer(required=True)
     name = fields.String(required=True)
     size = fields.Integer(required=True, metadata={"description": "Bytes."})
@@ -217,9 +196,6 @@ class FollowUpEvidence(Schema):
 
 class FollowUpSchema(Schema):
     """A follow-up: done (a stage reached, what was done, evidence) or still due."""
-
-    class Meta:
-        ordered = True
 
     id = fields.Integer(required=True)
     kind = fields.String(
@@ -248,9 +224,6 @@ FollowUpPage = page_of(FollowUpSchema, "FollowUpPage")
 
 
 class TransferActionsSchema(Schema):
-    class Meta:
-        ordered = True
-
     edit = fields.Boolean(required=True)
     confirm = fields.Boolean(
         required=True, metadata={"description": "A country is left for this reader to confirm."}
@@ -265,9 +238,6 @@ class TransferActionsSchema(Schema):
 
 
 class TransferNextStep(NextStepSchema):
-    class Meta:
-        ordered = True
-
     kind = fields.String(required=True, metadata={"enum": NEXT_STEP_KINDS})
     countries = fields.List(
         fields.Nested(CountryRef),
@@ -304,9 +274,6 @@ class TransferDetail(TransferSummary):
 
 
 class TransferUpdateResult(Schema):
-    class Meta:
-        ordered = True
-
     outcome = fields.String(required=True, metadata={"enum": ["applied", "unchanged"]})
     transfer = fields.Nested(TransferDetail, required=True)
 
@@ -419,59 +386,3 @@ class FollowUpInput(StrictSchema):
     summary = fields.String(validate=validate.Length(max=followups.TEXT_LIMITS["summary"]))
     next_step = fields.String(validate=validate.Length(max=followups.TEXT_LIMITS["next_step"]))
     next_due_on = fields.Date(allow_none=True)
-
-
-# Trainings -------------------------------------------------------------------------------
-
-
-class TrainingSummary(Schema):
-    class Meta:
-        ordered = True
-
-    id = fields.Integer(required=True)
-    url = fields.String(required=True)
-    title = fields.String(required=True)
-    provider = fields.String(required=True, metadata={"description": "Organised by."})
-    modality = fields.Nested(Labelled, required=True)
-    starts_on = fields.Date(required=True)
-    ends_on = fields.Date(required=True)
-    hours = fields.Float(allow_none=True, required=True)
-    participant_count = fields.Integer(required=True)
-    is_demo = fields.Boolean(required=True)
-
-
-TrainingPage = page_of(
-    TrainingSummary,
-    "TrainingPage",
-    can_create=fields.Boolean(required=True, metadata={"description": "May record one."}),
-)
-
-
-class TrainingParticipantSchema(Schema):
-    class Meta:
-        ordered = True
-
-    name = fields.String(required=True)
-    country = fields.Nested(CountryRef, required=True)
-
-
-class TrainingActionsSchema(Schema):
-    class Meta:
-        ordered = True
-
-    edit = fields.Boolean(required=True)
-    join_self = fields.Boolean(
-        required=True, metadata={"description": "May record taking part in it."}
-    )
-    manage_participants = fields.Boolean(required=True)
-
-
-class TrainingDetail(TrainingSummary):
-    description = fields.String(required=True)
-    participants = fields.List(
-        fields.Nested(TrainingParticipantSchema),
-        allow_none=True,
-        required=True,
-        metadata={"description": "Who took part: for the Network; null otherwise."},
-    )
-    actions = fields.Nested(TrainingActionsSchema, required=True)
